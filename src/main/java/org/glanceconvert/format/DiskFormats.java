@@ -1,0 +1,54 @@
+package org.glanceconvert.format;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.glanceconvert.format.raw.RawFormat;
+
+/**
+ * Every format glance-convert knows, in probing order. Raw is not in the list: it is what an
+ * image is when no signature matches.
+ */
+public final class DiskFormats {
+    private static final List<DiskFormat> SIGNED = List.of();
+    private static final RawFormat RAW = new RawFormat();
+    private static final List<DiskFormatWriter> WRITERS = List.of();
+
+    private DiskFormats() {
+    }
+
+    /** All formats that have a signature, in probing order. */
+    public static List<DiskFormat> signed() {
+        return SIGNED;
+    }
+
+    /** The fallback format. */
+    public static DiskFormat raw() {
+        return RAW;
+    }
+
+    /** The format of that name (Glance's disk_format; {@code vpc} means vhd), if known. */
+    public static Optional<DiskFormat> byName(String name) {
+        String wanted = canonicalName(name);
+        if (RAW.name().equals(wanted)) {
+            return Optional.of(RAW);
+        }
+        return SIGNED.stream().filter(f -> f.name().equals(wanted)).findFirst();
+    }
+
+    /** The writer for an output format name ({@code vpc} means vhd), if one exists. */
+    public static Optional<DiskFormatWriter> writer(String name) {
+        String wanted = canonicalName(name);
+        return WRITERS.stream().filter(w -> w.name().equals(wanted)).findFirst();
+    }
+
+    /** Glance's name for a format name as users and qemu-img spell it. */
+    public static String canonicalName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "vpc" -> "vhd";
+            case "parallels" -> "ploop";
+            default -> n;
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package org.glanceconvert.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+import org.glanceconvert.image.VirtualDisk;
+
+/** Disk contents with a known pattern of data, written zeros and holes, and ways to check them. */
+public final class TestImages {
+    private TestImages() {
+    }
+
+    /**
+     * Writes a sparse raw file of {@code size} bytes: runs of random length (sector multiples, up to
+     * about 300 KiB) that are random data, written zeros, or holes, chosen from {@code seed}.
+     * Both ends of the file get data so that edge handling is exercised.
+     */
+    public static Path patternedRaw(Path file, long size, long seed) throws IOException {
+        Random random = new Random(seed);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long pos = 0;
+            int run = 0;
+            while (pos < size) {
+                long len = Math.min(size - pos, 512L * (1 + random.nextInt(600)));
+                int kind = run == 0 || pos + len >= size ? 0 : random.nextInt(3);
+                if (kind == 0) {
+                    writeRandom(ch, pos, len, random);
+                } else if (kind == 1) {
+                    writeZeros(ch, pos, len);
+                }
+                pos += len;
+                run++;
+            }
+            ch.truncate(size);
+            if (ch.size() < size) {
+                ch.write(ByteBuffer.wrap(new byte[] {0}), size - 1);
+            }
+        }
+        return file;
+    }
+
+    private static void writeRandom(FileChannel ch, long pos, long len, Random random) throws IOException {
+        byte[] buf = new byte[(int) Math.min(len, 1 << 20)];
+        long done = 0;
+        while (done < len) {
+            int n = (int) Math.min(buf.length, len - done);
+            random.nextBytes(buf);
+            // Some sectors of a data run are zero, to test zero detection inside allocated clusters.
+            if (random.nextInt(4) == 0 && n >= 1024) {
+                Arrays.fill(buf, 512, 1024, (byte) 0);
+            }
+            ch.write(ByteBuffer.wrap(buf, 0, n), pos + done);
+            done += n;
+        }
+    }
+
+    private static void writeZeros(FileChannel ch, long pos, long len) throws IOException {
+        byte[] zeros = new byte[(int) Math.min(len, 1 << 20)];
+        long done = 0;
+        while (done < len) {
+            int n = (int) Math.min(zeros.length, len - done);
+            ch.write(ByteBuffer.wrap(zeros, 0, n), pos + done);
+            done += n;
+        }
+    }
+
+    /** Asserts that reading the whole disk gives exactly the bytes of {@code raw}. */
+    public static void assertSameContent(Path raw, VirtualDisk disk) throws IOException {
+        try (FileChannel ch = FileChannel.open(raw, StandardOpenOption.READ)) {
+            assertEquals(ch.size(), disk.size(), "virtual size");
+            int chunk = 1 << 20;
+            ByteBuffer expected = ByteBuffer.allocate(chunk);
+            ByteBuffer actual = ByteBuffer.allocate(chunk);
+            for (long pos = 0; pos < disk.size(); pos += chunk) {
+                int n = (int) Math.min(chunk, disk.size() - pos);
+                expected.clear().limit(n);
+                actual.clear().limit(n);
+                while (expected.hasRemaining() && ch.read(expected, pos + expected.position()) >= 0) {
+                    // fill
+                }
+                disk.read(pos, actual);
+                if (!Arrays.equals(expected.array(), 0, n, actual.array(), 0, n)) {
+                    int i = Arrays.mismatch(expected.array(), 0, n, actual.array(), 0, n);
+                    fail("content differs at virtual offset " + (pos + i));
+                }
+            }
+        }
+    }
+}
