@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  *
  * <p>Implementations are safe for concurrent {@link #read} calls on different ranges, and keep
  * memory bounded whatever the virtual size (metadata is read lazily or through a bounded cache).
+ * The {@link ByteSource} underneath belongs to whoever opened it: closing a disk releases its
+ * caches, not the source.
  */
 public interface VirtualDisk extends Closeable {
 

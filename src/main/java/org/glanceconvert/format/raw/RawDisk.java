@@ -59,7 +59,7 @@ public final class RawDisk implements VirtualDisk {
     }
 
     @Override
-    public void close() throws IOException {
-        source.close();
+    public void close() {
+        // The source belongs to the caller.
     }
 }

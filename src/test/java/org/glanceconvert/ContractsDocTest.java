@@ -1,0 +1,28 @@
+package org.glanceconvert;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.glanceconvert.image.Check;
+import org.junit.jupiter.api.Test;
+
+/** docs/contracts.md and the code's registry of check ids must not drift apart. */
+class ContractsDocTest {
+    @Test
+    void everyCheckIdIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("docs/contracts.md"));
+        for (Check check : Check.values()) {
+            assertTrue(doc.contains("| `" + check.id() + "` |"), "docs/contracts.md lacks check " + check.id());
+        }
+    }
+
+    @Test
+    void checkIdsAreUniqueAndWellFormed() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Check check : Check.values()) {
+            assertTrue(check.id().matches("[a-z0-9]+\\.[a-z0-9_]+"), check.id());
+            assertTrue(seen.add(check.id()), "duplicate " + check.id());
+        }
+    }
+}
