@@ -1,0 +1,25 @@
+package org.glanceconvert.daemon;
+
+/**
+ * The image properties glance-convert reads and writes: one namespace, {@code glance_convert_},
+ * documented in docs/contracts.md. A Glance property-protections file should reserve them to
+ * the service role (deploy/glance/property-protections.conf).
+ */
+public final class Properties {
+    public static final String PREFIX = "glance_convert_";
+    public static final String STATE = PREFIX + "state";
+    public static final String SOURCE_ID = PREFIX + "source_id";
+    public static final String SOURCE_DISK_FORMAT = PREFIX + "source_disk_format";
+    public static final String DETECTED_FORMAT = PREFIX + "detected_format";
+    public static final String REASON = PREFIX + "reason";
+    public static final String ATTEMPT = PREFIX + "attempt";
+    public static final String VERSION = PREFIX + "version";
+    public static final String DIGEST = PREFIX + "digest";
+    /** Set by a user: {@code true} opts the image out of conversion (not out of safety checks). */
+    public static final String SKIP = PREFIX + "skip";
+    /** Set by a user: the format this image should end up in, overriding the cloud's target. */
+    public static final String TARGET = PREFIX + "target";
+
+    private Properties() {
+    }
+}
