@@ -185,10 +185,13 @@ public final class SparseVmdk {
             return;
         }
         Optional<String> createType = descriptor.createType();
+        if (createType.isEmpty() && descriptor.extents().isEmpty()) {
+            problems.add(Finding.of(Check.VMDK_DESCRIPTOR,
+                    "the embedded descriptor is empty: the file is one extent of a disk described elsewhere"));
+            return;
+        }
         if (createType.isEmpty()) {
-            problems.add(Finding.of(Check.VMDK_DESCRIPTOR, descriptor.extents().isEmpty()
-                    ? "the embedded descriptor is empty: the file is one extent of a disk described elsewhere"
-                    : "the descriptor has no createType"));
+            problems.add(Finding.of(Check.VMDK_DESCRIPTOR, "the descriptor has no createType"));
         } else if (!VmdkDescriptor.isMonolithicSparse(createType.get())) {
             subformat = createType.get();
             problems.add(Finding.of(Check.VMDK_SUBFORMAT, "createType " + subformat
