@@ -27,7 +27,29 @@ record CompressedGrain(long start, long compressedSize) {
     static CompressedGrain locate(SparseVmdk image, long grainIndex, long sector) throws IOException {
         long start = sector * SECTOR;
         image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER);
-        StreamMarker marker = StreamMarker.parse(image.source().readBytes(start, StreamMarker.GRAIN_HEADER), 0);
+        byte[] head = image.source().readBytes(start, StreamMarker.GRAIN_HEADER);
+        return fromMarker(image, grainIndex, start, StreamMarker.parse(head, 0));
+    }
+
+    /**
+     * Reads grain {@code grainIndex} (table entry {@code sector}) and inflates it. One read
+     * usually fetches marker and data together, since the data rarely exceeds a grain.
+     */
+    static byte[] read(SparseVmdk image, long grainIndex, long sector) throws IOException {
+        long start = sector * SECTOR;
+        image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER);
+        int guess = (int) Math.min(image.fileSize() - start,
+                StreamMarker.GRAIN_HEADER + (long) image.effectiveHeader().grainBytes());
+        byte[] bytes = image.source().readBytes(start, guess);
+        CompressedGrain grain = fromMarker(image, grainIndex, start, StreamMarker.parse(bytes, 0));
+        if (StreamMarker.GRAIN_HEADER + grain.compressedSize() <= guess) {
+            return grain.inflate(image, grainIndex, bytes, StreamMarker.GRAIN_HEADER);
+        }
+        return grain.inflate(image, grainIndex);
+    }
+
+    private static CompressedGrain fromMarker(SparseVmdk image, long grainIndex, long start, StreamMarker marker)
+            throws ImageFormatException {
         SparseExtentHeader h = image.effectiveHeader();
         if (marker.size() == 0) {
             throw grainProblem(grainIndex, "points at byte " + start + ", a metadata marker, not a grain");
@@ -56,11 +78,15 @@ record CompressedGrain(long start, long compressedSize) {
      */
     byte[] inflate(SparseVmdk image, long grainIndex) throws IOException {
         byte[] compressed = image.source().readBytes(start + StreamMarker.GRAIN_HEADER, (int) compressedSize);
+        return inflate(image, grainIndex, compressed, 0);
+    }
+
+    private byte[] inflate(SparseVmdk image, long grainIndex, byte[] compressed, int offset) throws IOException {
         int grainBytes = image.effectiveHeader().grainBytes();
         byte[] out = new byte[grainBytes];
         Inflater inflater = new Inflater();
         try {
-            inflater.setInput(compressed);
+            inflater.setInput(compressed, offset, (int) compressedSize);
             int produced = 0;
             while (produced < grainBytes) {
                 int n = inflater.inflate(out, produced, grainBytes - produced);

@@ -116,6 +116,12 @@ public final class VmdkDisk implements VirtualDisk {
             } else {
                 long start = Integer.toUnsignedLong(entry) * SECTOR;
                 image.checkGrainLocation(grain, start, image.grainLength(grain));
+                // grains laid out one after another in the file are read in one go
+                long next = grain + 1;
+                while (n < dst.remaining() && contiguous(next, start + (next - grain) * grainBytes)) {
+                    n += Math.min(dst.remaining() - n, grainBytes);
+                    next++;
+                }
                 int at = dst.position();
                 image.source().readFully(start + within, dst.slice(at, n));
                 dst.position(at + n);
@@ -124,10 +130,21 @@ public final class VmdkDisk implements VirtualDisk {
         }
     }
 
+    /** True when uncompressed grain {@code grain} is stored at byte {@code expected}; checks it. */
+    private boolean contiguous(long grain, long expected) throws IOException {
+        int entry = tables.entry(grain);
+        if (entry == 0 || (entry == 1 && image.zeroedGrains())
+                || Integer.toUnsignedLong(entry) * SECTOR != expected) {
+            return false;
+        }
+        image.checkGrainLocation(grain, expected, image.grainLength(grain));
+        return true;
+    }
+
     private byte[] inflatedGrain(long grain, long sector) throws IOException {
         byte[] data = inflated.get(grain);
         if (data == null) {
-            data = CompressedGrain.locate(image, grain, sector).inflate(image, grain);
+            data = CompressedGrain.read(image, grain, sector);
             inflated.put(grain, data);
         }
         return data;
