@@ -52,7 +52,7 @@ final class GrainTables {
         if (lead > 0) {
             StreamMarker marker = StreamMarker.parse(bytes, 0);
             if (!marker.isMetadata(StreamMarker.GRAIN_TABLE)
-                    || marker.value() * SECTOR < SparseVmdk.GRAIN_TABLE_BYTES) {
+                    || !marker.covers(SparseVmdk.GRAIN_TABLE_BYTES / SECTOR)) {
                 throw new ImageFormatException(Check.VMDK_GRAIN_TABLE, "grain table " + index + " at byte " + start
                         + " does not follow a grain table marker (found " + marker + ")");
             }

@@ -129,7 +129,7 @@ public final class SparseVmdk {
         long at = fileSize - FOOTER_BYTES;
         byte[] bytes = source.readBytes(at, FOOTER_BYTES);
         StreamMarker footerMarker = StreamMarker.parse(bytes, 0);
-        if (!footerMarker.isMetadata(StreamMarker.FOOTER) || footerMarker.value() != 1) {
+        if (!footerMarker.isMetadata(StreamMarker.FOOTER) || footerMarker.value() > 1) {
             throw footerProblem("no footer marker at byte " + at + " (found " + footerMarker + ")");
         }
         StreamMarker eos = StreamMarker.parse(bytes, 2 * SECTOR);
@@ -247,7 +247,7 @@ public final class SparseVmdk {
         }
         if (footerLayout) {
             StreamMarker marker = StreamMarker.parse(source.readBytes(start - SECTOR, 16), 0);
-            if (!marker.isMetadata(StreamMarker.GRAIN_DIRECTORY) || marker.value() * SECTOR < entries * 4L) {
+            if (!marker.isMetadata(StreamMarker.GRAIN_DIRECTORY) || !marker.covers(bytes / SECTOR)) {
                 throw footerProblem("the footer puts the " + name + " at sector " + sector
                         + ", which does not follow a grain directory marker (found " + marker + ")");
             }

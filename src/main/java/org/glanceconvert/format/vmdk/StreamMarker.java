@@ -37,6 +37,15 @@ public record StreamMarker(long value, int size, int type) {
         return size == 0 && type == wantedType;
     }
 
+    /**
+     * True when a metadata marker's sector count fits metadata of {@code sectors} sectors. Some
+     * writers leave the count 0; nothing is read by it, so 0 is accepted, but a count too small
+     * for the metadata (or absurdly large) is not.
+     */
+    public boolean covers(long sectors) {
+        return value == 0 || (value >= sectors && value <= sectors + 1024);
+    }
+
     /** A metadata marker as the sector that goes on disk. */
     public static byte[] metadataSector(long sectors, int type) {
         ByteBuffer b = ByteBuffer.allocate(SparseExtentHeader.SECTOR).order(ByteOrder.LITTLE_ENDIAN);

@@ -362,6 +362,16 @@ class VmdkHostileImagesTest {
 
         ImageFormatAssert.refused(Check.VMDK_FOOTER, () -> open(capacity));
         assertSafe(image);
+
+        // near miss: writers that leave the markers' sector counts 0
+        byte[] zeroCounts = image.clone();
+        CraftedVmdk.putLong(zeroCounts, footer, 0);
+        CraftedVmdk.putLong(zeroCounts, (crafted.gdSector - 1) * SECTOR, 0);
+        CraftedVmdk.putLong(zeroCounts, (crafted.gtSector.get(0) - 1) * SECTOR, 0);
+        assertSafe(zeroCounts);
+        byte[] tooFew = image.clone();
+        CraftedVmdk.putLong(tooFew, (crafted.gtSector.get(0) - 1) * SECTOR, 3);
+        assertTrue(hasCheck(check(tooFew), Check.VMDK_GRAIN_TABLE));
     }
 
     @Test
