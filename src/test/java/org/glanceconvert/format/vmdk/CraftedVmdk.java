@@ -154,15 +154,15 @@ final class CraftedVmdk {
         out.writeBytes(descriptorBytes(VmdkDescriptor.STREAM_OPTIMIZED));
         padTo(out, overhead * SECTOR);
         int[] gd = new int[(int) tables];
+        TreeMap<Long, byte[]> byIndex = new TreeMap<>(grains);
         for (int t = 0; t < tables; t++) {
             int[] gt = new int[SparseExtentHeader.GTES_PER_GT];
             boolean any = false;
-            for (int i = 0; i < gt.length; i++) {
-                long index = (long) t * gt.length + i;
-                byte[] data = grains.get(index);
-                if (data == null) {
-                    continue;
-                }
+            long first = (long) t * gt.length;
+            for (Map.Entry<Long, byte[]> grain : byIndex.subMap(first, first + gt.length).entrySet()) {
+                long index = grain.getKey();
+                int i = (int) (index - first);
+                byte[] data = grain.getValue();
                 any = true;
                 long sector = out.size() / SECTOR;
                 grainSector.put(index, sector);
