@@ -43,6 +43,7 @@ public enum Check {
     VMDK_SUBFORMAT("vmdk.subformat", "a createType other than monolithicSparse or streamOptimized"),
     VMDK_EXTENT_FILE("vmdk.extent_file", "an extent stored in another file (CVE-2022-47951)"),
     VMDK_DESCRIPTOR("vmdk.descriptor", "a descriptor that cannot be parsed"),
+    VMDK_PARENT("vmdk.parent", "a delta disk whose unallocated grains come from a parent file"),
     VMDK_DESCRIPTOR_ONLY("vmdk.descriptor_only", "a text-only descriptor file with no data"),
     VMDK_FOOTER("vmdk.footer", "a streamOptimized footer or end-of-stream marker that is missing or forged"),
     VMDK_GRAIN_DIRECTORY("vmdk.grain_directory", "grain directory outside the file or misaligned"),

@@ -1,0 +1,121 @@
+package org.glanceconvert.format.vmdk;
+
+import static org.glanceconvert.format.vmdk.SparseExtentHeader.SECTOR;
+
+import java.io.IOException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.glanceconvert.image.Check;
+import org.glanceconvert.image.ImageFormatException;
+
+/**
+ * One compressed grain of a stream-optimized extent: a grain marker (LBA, size) and zlib data.
+ * The marker must name the grain the grain table says it is, its data must lie in the file, and
+ * inflation stops at the grain size, so no grain can make us produce more than one grain of bytes.
+ *
+ * @param start          byte offset of the marker
+ * @param compressedSize bytes of zlib data after the marker
+ */
+record CompressedGrain(long start, long compressedSize) {
+
+    /** Bytes the marker and its data occupy, in whole sectors. */
+    long storedBytes() {
+        return SparseVmdk.roundUpToSector(StreamMarker.GRAIN_HEADER + compressedSize);
+    }
+
+    /** Reads and checks the marker of grain {@code grainIndex} whose table entry is {@code sector}. */
+    static CompressedGrain locate(SparseVmdk image, long grainIndex, long sector) throws IOException {
+        long start = sector * SECTOR;
+        image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER);
+        byte[] head = image.source().readBytes(start, StreamMarker.GRAIN_HEADER);
+        return fromMarker(image, grainIndex, start, StreamMarker.parse(head, 0));
+    }
+
+    /**
+     * Reads grain {@code grainIndex} (table entry {@code sector}) and inflates it. One read
+     * usually fetches marker and data together, since the data rarely exceeds a grain.
+     */
+    static byte[] read(SparseVmdk image, long grainIndex, long sector) throws IOException {
+        long start = sector * SECTOR;
+        image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER);
+        int guess = (int) Math.min(image.fileSize() - start,
+                StreamMarker.GRAIN_HEADER + (long) image.effectiveHeader().grainBytes());
+        byte[] bytes = image.source().readBytes(start, guess);
+        CompressedGrain grain = fromMarker(image, grainIndex, start, StreamMarker.parse(bytes, 0));
+        if (StreamMarker.GRAIN_HEADER + grain.compressedSize() <= guess) {
+            return grain.inflate(image, grainIndex, bytes, StreamMarker.GRAIN_HEADER);
+        }
+        return grain.inflate(image, grainIndex);
+    }
+
+    private static CompressedGrain fromMarker(SparseVmdk image, long grainIndex, long start, StreamMarker marker)
+            throws ImageFormatException {
+        SparseExtentHeader h = image.effectiveHeader();
+        if (marker.size() == 0) {
+            throw grainProblem(grainIndex, "points at byte " + start + ", a metadata marker, not a grain");
+        }
+        long lba = grainIndex * h.grainSize();
+        if (marker.value() != lba) {
+            throw grainProblem(grainIndex, "has a marker for LBA " + Long.toUnsignedString(marker.value())
+                    + " but the grain table puts it at LBA " + lba);
+        }
+        long size = marker.compressedSize();
+        if (size > 2L * h.grainBytes()) {
+            throw grainProblem(grainIndex, "claims " + size + " compressed bytes, more than twice the grain size");
+        }
+        if (size > image.fileSize() - start - StreamMarker.GRAIN_HEADER) {
+            throw grainProblem(grainIndex, "at byte " + start + " has " + size
+                    + " compressed bytes that run past the end of the file (" + image.fileSize() + " bytes)");
+        }
+        image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER + size);
+        return new CompressedGrain(start, size);
+    }
+
+    /**
+     * Inflates the grain into a new array of the grain size. Fails unless the zlib stream ends
+     * inside the data and yields at least the bytes of the disk the grain covers and at most a
+     * whole grain.
+     */
+    byte[] inflate(SparseVmdk image, long grainIndex) throws IOException {
+        byte[] compressed = image.source().readBytes(start + StreamMarker.GRAIN_HEADER, (int) compressedSize);
+        return inflate(image, grainIndex, compressed, 0);
+    }
+
+    private byte[] inflate(SparseVmdk image, long grainIndex, byte[] compressed, int offset) throws IOException {
+        int grainBytes = image.effectiveHeader().grainBytes();
+        byte[] out = new byte[grainBytes];
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(compressed, offset, (int) compressedSize);
+            int produced = 0;
+            while (produced < grainBytes) {
+                int n = inflater.inflate(out, produced, grainBytes - produced);
+                if (n == 0) {
+                    break;
+                }
+                produced += n;
+            }
+            if (!inflater.finished() && produced == grainBytes && inflater.inflate(new byte[1]) > 0) {
+                throw new ImageFormatException(Check.VMDK_GRAIN, "grain " + grainIndex
+                        + " inflates past the grain size of " + grainBytes + " bytes");
+            }
+            if (!inflater.finished()) {
+                throw grainProblem(grainIndex, inflater.needsDictionary() ? "needs a preset zlib dictionary"
+                        : "has compressed data that ends before its zlib stream does");
+            }
+            if (produced < image.grainLength(grainIndex)) {
+                throw grainProblem(grainIndex, "inflates to " + produced + " bytes, fewer than the "
+                        + image.grainLength(grainIndex) + " it holds");
+            }
+            return out;
+        } catch (DataFormatException e) {
+            throw grainProblem(grainIndex, "has corrupt zlib data (" + e.getMessage() + ")");
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static ImageFormatException grainProblem(long grainIndex, String what) {
+        return new ImageFormatException(Check.VMDK_GRAIN, "compressed grain " + grainIndex + " " + what);
+    }
+}

@@ -1,0 +1,166 @@
+package org.glanceconvert.format.vmdk;
+
+import static org.glanceconvert.format.vmdk.SparseExtentHeader.SECTOR;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.glanceconvert.image.Extent;
+import org.glanceconvert.image.ExtentCursor;
+import org.glanceconvert.image.Limits;
+import org.glanceconvert.image.VirtualDisk;
+
+/**
+ * A monolithicSparse or streamOptimized VMDK as a virtual disk: grain directory, then grain table,
+ * then the grain, stored as is or zlib-compressed behind a grain marker. A table entry of 0 is an
+ * unallocated grain and, when the header enables it, 1 is a grain that reads as zero.
+ *
+ * <p>Grain tables and inflated grains go through small bounded caches, so memory stays within
+ * {@code Limits.maxCacheBytes} whatever the disk size; every grain location is checked against
+ * the file and its metadata before it is read. Safe for concurrent reads.
+ */
+public final class VmdkDisk implements VirtualDisk {
+    /** Inflated grains kept for reads that take a grain in several pieces. */
+    private static final int MAX_CACHED_GRAINS = 8;
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
+    private final SparseVmdk image;
+    private final GrainTables tables;
+    private final BoundedCache<Long, byte[]> inflated;
+    private final long size;
+    private final int grainBytes;
+    private final boolean compressed;
+
+    VmdkDisk(SparseVmdk image, Limits limits) {
+        this.image = image;
+        SparseExtentHeader header = image.effectiveHeader();
+        this.size = header.capacityBytes();
+        this.grainBytes = header.grainBytes();
+        this.compressed = header.compressed();
+        long budget = limits.maxCacheBytes();
+        long grainBudget = compressed ? budget / 4 : 0;
+        this.tables = new GrainTables(image, budget - grainBudget);
+        this.inflated = new BoundedCache<>((int) Math.max(1, Math.min(MAX_CACHED_GRAINS, grainBudget / grainBytes)));
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int clusterSize() {
+        return grainBytes;
+    }
+
+    @Override
+    public ExtentCursor extents(long offset) {
+        if (offset < 0 || offset > size) {
+            throw new IllegalArgumentException("offset " + offset + " outside the disk of " + size + " bytes");
+        }
+        ExtentCursor grains = new ExtentCursor() {
+            private long pos = offset;
+
+            @Override
+            public Extent next() throws IOException {
+                if (pos >= size) {
+                    return null;
+                }
+                long grain = pos / grainBytes;
+                int table = (int) (grain / SparseExtentHeader.GTES_PER_GT);
+                Extent extent;
+                if (tables.absent(table)) {
+                    long end = Math.min(size, (table + 1L) * image.effectiveHeader().grainTableSpan());
+                    extent = Extent.unallocated(pos, end - pos);
+                } else {
+                    extent = grainExtent(grain, pos, Math.min(size, (grain + 1) * grainBytes));
+                }
+                pos = extent.end();
+                return extent;
+            }
+        };
+        return grains.coalesced();
+    }
+
+    private Extent grainExtent(long grain, long from, long to) throws IOException {
+        int entry = tables.entry(grain);
+        if (entry == 0) {
+            return Extent.unallocated(from, to - from);
+        }
+        if (entry == 1 && image.zeroedGrains()) {
+            return Extent.zero(from, to - from);
+        }
+        long start = Integer.toUnsignedLong(entry) * SECTOR;
+        if (compressed) {
+            image.checkGrainLocation(grain, start, StreamMarker.GRAIN_HEADER);
+            return Extent.data(from, to - from, -1);
+        }
+        image.checkGrainLocation(grain, start, image.grainLength(grain));
+        return Extent.data(from, to - from, start + (from - grain * grainBytes));
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        if (offset < 0 || dst.remaining() > size - offset) {
+            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining());
+        }
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            long grain = pos / grainBytes;
+            int within = (int) (pos - grain * grainBytes);
+            int n = Math.min(dst.remaining(), grainBytes - within);
+            int entry = tables.entry(grain);
+            if (entry == 0 || (entry == 1 && image.zeroedGrains())) {
+                putZeros(dst, n);
+            } else if (compressed) {
+                dst.put(inflatedGrain(grain, Integer.toUnsignedLong(entry)), within, n);
+            } else {
+                long start = Integer.toUnsignedLong(entry) * SECTOR;
+                image.checkGrainLocation(grain, start, image.grainLength(grain));
+                // grains laid out one after another in the file are read in one go
+                long next = grain + 1;
+                while (n < dst.remaining() && contiguous(next, start + (next - grain) * grainBytes)) {
+                    n += Math.min(dst.remaining() - n, grainBytes);
+                    next++;
+                }
+                int at = dst.position();
+                image.source().readFully(start + within, dst.slice(at, n));
+                dst.position(at + n);
+            }
+            pos += n;
+        }
+    }
+
+    /** True when uncompressed grain {@code grain} is stored at byte {@code expected}; checks it. */
+    private boolean contiguous(long grain, long expected) throws IOException {
+        int entry = tables.entry(grain);
+        if (entry == 0 || (entry == 1 && image.zeroedGrains())
+                || Integer.toUnsignedLong(entry) * SECTOR != expected) {
+            return false;
+        }
+        image.checkGrainLocation(grain, expected, image.grainLength(grain));
+        return true;
+    }
+
+    private byte[] inflatedGrain(long grain, long sector) throws IOException {
+        byte[] data = inflated.get(grain);
+        if (data == null) {
+            data = CompressedGrain.read(image, grain, sector);
+            inflated.put(grain, data);
+        }
+        return data;
+    }
+
+    private static void putZeros(ByteBuffer dst, int n) {
+        int left = n;
+        while (left > 0) {
+            int chunk = Math.min(left, ZEROS.length);
+            dst.put(ZEROS, 0, chunk);
+            left -= chunk;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        image.source().close();
+    }
+}
