@@ -22,6 +22,8 @@ import org.glanceconvert.image.VirtualDisk;
 public final class VhdDisk implements VirtualDisk {
     private static final int SECTOR = 512;
 
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private final ByteSource source;
     private final VhdLayout layout;
     private final long size;
@@ -155,7 +157,7 @@ public final class VhdDisk implements VirtualDisk {
 
     private static void zero(ByteBuffer buf) {
         while (buf.hasRemaining()) {
-            buf.put((byte) 0);
+            buf.put(ZEROS, 0, Math.min(ZEROS.length, buf.remaining()));
         }
     }
 

@@ -122,12 +122,12 @@ public final class VhdLayout {
 
         long headerOffset = footer.dataOffset();
         if (headerOffset < VhdFooter.SIZE || headerOffset > dataEnd - VhdDynamicHeader.SIZE) {
-            throw new ImageFormatException(Check.VHD_HEADER, "the dynamic header offset "
+            throw unreadableHeader(report, type, "the dynamic header offset "
                     + Long.toUnsignedString(headerOffset) + " is outside the " + size + "-byte file");
         }
         byte[] rawHeader = source.readBytes(headerOffset, VhdDynamicHeader.SIZE);
         if (!VhdDynamicHeader.hasCookie(rawHeader)) {
-            throw new ImageFormatException(Check.VHD_HEADER, "no dynamic disk header (cxsparse) at " + headerOffset);
+            throw unreadableHeader(report, type, "no dynamic disk header (cxsparse) at " + headerOffset);
         }
         VhdDynamicHeader header = VhdDynamicHeader.parse(rawHeader);
         if (!header.checksumValid()) {
@@ -174,6 +174,15 @@ public final class VhdLayout {
             throw new ImageFormatException(check, message);
         }
         report.problem(check, message);
+    }
+
+    /** A differencing disk is reported as such even when its header, which names the parent, is broken. */
+    private static ImageFormatException unreadableHeader(FormatReport report, VhdFooter.DiskType type, String message)
+            throws ImageFormatException {
+        if (type == VhdFooter.DiskType.DIFFERENCING) {
+            problem(report, Check.VHD_DIFFERENCING, "a differencing disk: its content lives partly in a parent image");
+        }
+        return new ImageFormatException(Check.VHD_HEADER, message);
     }
 
     private static VhdFooter.DiskType diskType(VhdFooter footer) throws ImageFormatException {

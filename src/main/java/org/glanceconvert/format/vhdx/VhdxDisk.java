@@ -22,6 +22,8 @@ import org.glanceconvert.image.VirtualDisk;
 public final class VhdxDisk implements VirtualDisk {
     private static final int BITMAP_PIECE = 4096;
 
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private final ByteSource source;
     private final VhdxLayout layout;
     private final VhdxBat bat;
@@ -150,7 +152,7 @@ public final class VhdxDisk implements VirtualDisk {
 
     private static void zero(ByteBuffer buf) {
         while (buf.hasRemaining()) {
-            buf.put((byte) 0);
+            buf.put(ZEROS, 0, Math.min(ZEROS.length, buf.remaining()));
         }
     }
 

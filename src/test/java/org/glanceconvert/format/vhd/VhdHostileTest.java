@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -24,12 +29,19 @@ import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.MapAgreement;
+import org.glanceconvert.testing.QemuImg;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Crafted VHD files: each broken structure is refused with its check, and its near miss is not. */
 class VhdHostileTest {
     private static final DiskFormat VHD = DiskFormats.byName("vhd").orElseThrow();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BLOCK = 512 * 1024;
+
+    @TempDir
+    Path dir;
 
     private static InspectionReport inspect(byte[] file) throws IOException {
         return new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("crafted.vhd", file), "crafted.vhd");
@@ -81,12 +93,19 @@ class VhdHostileTest {
         assertTrue(report.safe(), report.problems().toString());
         assertEquals("dynamic", report.subformat());
         assertEquals((long) BLOCK, report.clusterSize());
+        byte[] expected = new byte[(int) b.virtualSize];
+        System.arraycopy(b.blocks.get(0), 0, expected, 0, BLOCK);
+        System.arraycopy(b.blocks.get(2), 0, expected, 2 * BLOCK, BLOCK);
         try (VirtualDisk disk = VHD.open(new MemoryByteSource("x", file), Limits.DEFAULT)) {
-            byte[] content = readAll(disk);
-            byte[] expected = new byte[(int) b.virtualSize];
-            System.arraycopy(b.blocks.get(0), 0, expected, 0, BLOCK);
-            System.arraycopy(b.blocks.get(2), 0, expected, 2 * BLOCK, BLOCK);
-            assertArrayEquals(expected, content);
+            assertArrayEquals(expected, readAll(disk));
+        }
+
+        QemuImg.assumeAvailable();
+        Path crafted = Files.write(dir.resolve("crafted.vhd"), file);
+        Path raw = QemuImg.convert(crafted, "vpc", dir.resolve("crafted.raw"), "raw", null);
+        assertArrayEquals(expected, Files.readAllBytes(raw), "qemu-img reads the crafted 512 KiB-block disk the same way");
+        try (VirtualDisk disk = VHD.open(new MemoryByteSource("x", file), Limits.DEFAULT)) {
+            MapAgreement.assertSameData(QemuImg.map(crafted, "vpc"), disk);
         }
     }
 
@@ -214,24 +233,38 @@ class VhdHostileTest {
     @Test
     void virtualSizeFollowsQemuByCreatorApplication() throws IOException {
         long size = 10L << 20;
+        List<byte[]> files = new ArrayList<>();
         for (String creator : List.of("win ", "qem2", "d2v ", "CTXS", "tap\0")) {
             VhdImageBuilder b = new VhdImageBuilder(size);
             b.creator = creator;
-            assertEquals(size, inspect(b.fixed(new byte[(int) size])).virtualSize(), creator);
+            files.add(b.fixed(new byte[(int) size]));
+            assertEquals(size, inspect(files.get(files.size() - 1)).virtualSize(), creator);
         }
         for (String creator : List.of("vpc ", "qemu", "vbox", "tap ")) {
             VhdImageBuilder b = new VhdImageBuilder(size);
             b.creator = creator;
             long chs = (long) b.cylinders * b.heads * b.sectorsPerTrack * 512;
             assertNotEquals(size, chs);
-            assertEquals(chs, inspect(b.fixed(new byte[(int) size])).virtualSize(), creator);
+            files.add(b.fixed(new byte[(int) size]));
+            assertEquals(chs, inspect(files.get(files.size() - 1)).virtualSize(), creator);
         }
         VhdImageBuilder max = new VhdImageBuilder(size);  // the maximum geometry means "too big for CHS"
         max.creator = "vpc ";
         max.cylinders = 65535;
         max.heads = 16;
         max.sectorsPerTrack = 255;
-        assertEquals(size, inspect(max.fixed(new byte[(int) size])).virtualSize());
+        files.add(max.fixed(new byte[(int) size]));
+        assertEquals(size, inspect(files.get(files.size() - 1)).virtualSize());
+
+        QemuImg.assumeAvailable();
+        for (byte[] file : files) {
+            Path p = Files.write(dir.resolve("creator.vhd"), file);
+            JsonNode info = JSON.readTree(QemuImg.run("info", "--output=json", "-f", "vpc", p.toString())
+                    .orThrow().stdout());
+            assertEquals(info.get("virtual-size").asLong(), inspect(file).virtualSize(),
+                    "qemu-img agrees for creator " + new String(file, file.length - 512 + 28, 4,
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Test
