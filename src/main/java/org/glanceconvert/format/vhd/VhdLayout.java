@@ -17,6 +17,7 @@ import org.glanceconvert.image.Limits;
  * {@link ImageFormatException} for what stops it (offsets outside the file, impossible sizes).
  */
 public final class VhdLayout {
+    /** Below 4 KiB qemu computes a bitmap size of 0 where the spec says 512: tools would disagree. */
     private static final long MIN_BLOCK_SIZE = 4096;
     private static final long MAX_BLOCK_SIZE = 1L << 31;
 
@@ -37,7 +38,7 @@ public final class VhdLayout {
         this.bat = bat;
     }
 
-    /** True when the source has a footer cookie where a VHD keeps one. Reads at most 16 bytes. */
+    /** True when the source has a footer cookie where a VHD keeps one: at 0, or 512 or 511 bytes before the end. */
     public static boolean hasSignature(ByteSource source) throws IOException {
         long size = source.size();
         return cookieAt(source, 0, size)
