@@ -160,7 +160,7 @@ public final class VmdkDisk implements VirtualDisk {
     }
 
     @Override
-    public void close() throws IOException {
-        image.source().close();
+    public void close() {
+        // The source belongs to whoever opened it (VirtualDisk contract).
     }
 }

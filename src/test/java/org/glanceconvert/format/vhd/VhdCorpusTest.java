@@ -1,0 +1,121 @@
+package org.glanceconvert.format.vhd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import org.glanceconvert.format.DiskFormat;
+import org.glanceconvert.format.DiskFormats;
+import org.glanceconvert.image.ByteSource;
+import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileByteSource;
+import org.glanceconvert.image.ImageFormatException;
+import org.glanceconvert.image.Limits;
+import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.inspect.Finding;
+import org.glanceconvert.inspect.InspectionReport;
+import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.MapAgreement;
+import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real VHD files of the corpus (see its README), made by Windows and old qemu versions. */
+class VhdCorpusTest {
+    private static final DiskFormat VHD = DiskFormats.byName("vhd").orElseThrow();
+
+    @TempDir
+    Path dir;
+
+    private static Path corpus(String name) throws URISyntaxException {
+        return Path.of(VhdCorpusTest.class.getResource("/corpus/real/" + name).toURI());
+    }
+
+    private static InspectionReport inspect(Path file) throws IOException {
+        try (ByteSource source = FileByteSource.open(file)) {
+            return new Inspector(Limits.DEFAULT).inspect(source, file.getFileName().toString());
+        }
+    }
+
+    private static List<String> problemIds(InspectionReport report) {
+        return report.problems().stream().map(Finding::check).toList();
+    }
+
+    @Test
+    void ext2IsAConvertibleDynamicDiskThatReadsLikeQemu() throws Exception {
+        Path file = corpus("ext2.vhd");
+        InspectionReport report = inspect(file);
+        assertEquals("vhd", report.format());
+        assertEquals("dynamic", report.subformat());
+        assertEquals(4212736L, report.virtualSize(), "CHS size, as qemu computes it for creator 'qemu'");
+        assertEquals(2L << 20, report.clusterSize());
+        assertTrue(report.safe(), report.problems().toString());
+        try (ByteSource source = FileByteSource.open(file)) {
+            assertTrue(VHD.check(source, Limits.DEFAULT).isEmpty());
+        }
+
+        QemuImg.assumeAvailable();
+        Path reference = QemuImg.convert(file, "vpc", dir.resolve("ext2.raw"), "raw", null);
+        try (ByteSource source = FileByteSource.open(file); VirtualDisk disk = VHD.open(source, Limits.DEFAULT)) {
+            TestImages.assertSameContent(reference, disk);
+            MapAgreement.assertSameData(QemuImg.map(file, "vpc"), disk);
+        }
+    }
+
+    @Test
+    void fatDifferentialIsADifferencingDiskAndRefused() throws Exception {
+        Path file = corpus("fat-differential.vhd");
+        InspectionReport report = inspect(file);
+        assertEquals("vhd", report.format());
+        assertEquals("differencing", report.subformat());
+        assertEquals(4194304L, report.virtualSize(), "current size, as qemu computes it for creator 'win '");
+        assertEquals(List.of(Check.VHD_DIFFERENCING.id()), problemIds(report));
+        assertTrue(report.problems().get(0).message().contains("fat-parent.vhd"), report.problems().toString());
+        assertRefusedByReaderAndCheck(file, Check.VHD_DIFFERENCING);
+    }
+
+    /**
+     * qemu says "Incorrect header checksum" for this file, but qemu calls the footer its header:
+     * it is the footer's checksum that is wrong (it was computed before the unique id was
+     * written); the dynamic header's checksum is right.
+     */
+    @Test
+    void imageHasABadFooterChecksum() throws Exception {
+        Path file = corpus("image.vhd");
+        InspectionReport report = inspect(file);
+        assertEquals("vhd", report.format());
+        assertEquals("dynamic", report.subformat());
+        assertEquals(List.of(Check.VHD_CHECKSUM.id()), problemIds(report));
+        assertRefusedByReaderAndCheck(file, Check.VHD_CHECKSUM);
+    }
+
+    @Test
+    void imageDifferentialIsRefusedForEveryReason() throws Exception {
+        Path file = corpus("image-differential.vhd");
+        InspectionReport report = inspect(file);
+        assertEquals("vhd", report.format());
+        assertEquals("differencing", report.subformat());
+        assertEquals(List.of(Check.VHD_CHECKSUM.id(), Check.VHD_HEADER_CHECKSUM.id(), Check.VHD_DIFFERENCING.id()),
+                problemIds(report));
+        assertTrue(report.problems().get(2).message().contains("image.vhd"), report.problems().toString());
+        assertRefusedByReaderAndCheck(file, Check.VHD_CHECKSUM);
+    }
+
+    private static void assertRefusedByReaderAndCheck(Path file, Check first) throws IOException {
+        try (ByteSource source = FileByteSource.open(file)) {
+            ImageFormatException e = assertThrows(ImageFormatException.class, () -> VHD.open(source, Limits.DEFAULT));
+            assertEquals(first, e.check());
+        }
+        try (ByteSource source = FileByteSource.open(file)) {
+            List<Finding> problems = VHD.check(source, Limits.DEFAULT);
+            assertFalse(problems.isEmpty());
+            assertEquals(first.id(), problems.get(0).check());
+        }
+    }
+}
