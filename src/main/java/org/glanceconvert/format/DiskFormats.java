@@ -3,6 +3,7 @@ package org.glanceconvert.format;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.glanceconvert.format.qcow2.Qcow2Format;
 import org.glanceconvert.format.raw.RawFormat;
 
 /**
@@ -10,7 +11,7 @@ import org.glanceconvert.format.raw.RawFormat;
  * image is when no signature matches.
  */
 public final class DiskFormats {
-    private static final List<DiskFormat> SIGNED = List.of();
+    private static final List<DiskFormat> SIGNED = List.of(new Qcow2Format());
     private static final RawFormat RAW = new RawFormat();
     private static final List<DiskFormatWriter> WRITERS = List.of();
 
