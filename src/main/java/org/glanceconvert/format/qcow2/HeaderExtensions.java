@@ -60,6 +60,9 @@ final class HeaderExtensions {
         Set<Integer> seen = new HashSet<>();
         long pos = start;
         while (true) {
+            if (pos == limit) {
+                return; // the area may fill the cluster exactly, without an end marker
+            }
             if (pos + 8 > limit) {
                 problem("the header extension at byte " + pos + " runs past the end of the header cluster ("
                         + limit + " bytes) without an end marker");
@@ -85,7 +88,7 @@ final class HeaderExtensions {
                 truncated = true;
                 return;
             }
-            if (type != END && isKnown(type) && !seen.add(type)) {
+            if (isKnown(type) && !seen.add(type)) {
                 problem(String.format("header extension 0x%08x appears twice", type));
             }
             read(type, b, (int) data, (int) length);

@@ -93,13 +93,17 @@ final class Qcow2Fixtures {
         }
     }
 
-    /** qemu-img's map, with offsets kept only for data (the project's map contract) and re-joined. */
+    /**
+     * qemu-img's map, with offsets kept only for data (the project's map contract) and re-joined.
+     * qemu also calls data "zero" where the host file has a hole under it; allocation comes from
+     * metadata only here, so data is never zero.
+     */
     static List<MapRange> qemuMap(Path image) throws IOException {
         List<MapRange> ranges = new ArrayList<>();
         for (JsonNode n : QemuImg.map(image, "qcow2")) {
             boolean data = n.get("data").asBoolean();
             ranges.add(new MapRange(n.get("start").asLong(), n.get("length").asLong(), n.get("present").asBoolean(),
-                    n.get("zero").asBoolean(), data, data && n.has("offset") ? n.get("offset").asLong() : -1));
+                    n.get("zero").asBoolean() && !data, data, data && n.has("offset") ? n.get("offset").asLong() : -1));
         }
         return joined(ranges);
     }
