@@ -151,20 +151,19 @@ final class Qcow2Checker {
             if (entry == 0 && bitmap == 0) {
                 continue;
             }
-            String where = String.format("L2 table at %d, entry %d (0x%016x)", offset, index, entry);
             if (L2Entry.compressed(entry)) {
                 String problem = L2Entry.compressedProblem(g, entry, bitmap);
                 if (problem == null && (entry & Qcow2Geometry.COPIED) != 0) {
                     problem = "is compressed but has the COPIED flag";
                 }
                 if (problem != null) {
-                    problem(Check.QCOW2_COMPRESSED_CLUSTER, where + " " + problem);
+                    problem(Check.QCOW2_COMPRESSED_CLUSTER, where(offset, index, entry) + " " + problem);
                     continue;
                 }
                 long start = g.compressedOffset(entry) & ~511L;
                 long sectors = ((entry >>> g.compressedSizeShift) & g.compressedSizeMask) + 1;
                 mark(start, Math.min(sectors * 512, g.fileSize - start), Role.DATA, references,
-                        "compressed data of " + where);
+                        "compressed data");
                 continue;
             }
             String problem = L2Entry.standardProblem(g, entry, bitmap);
@@ -180,22 +179,26 @@ final class Qcow2Checker {
                 }
             }
             if (problem != null) {
-                problem(Check.QCOW2_DATA_CLUSTER, where + " " + problem);
+                problem(Check.QCOW2_DATA_CLUSTER, where(offset, index, entry) + " " + problem);
                 continue;
             }
             if (host == 0) {
                 continue;
             }
-            mark(host, g.clusterSize, Role.DATA, references, "data cluster of " + where);
+            mark(host, g.clusterSize, Role.DATA, references, "a data cluster");
             if (active) {
                 boolean copied = (entry & Qcow2Geometry.COPIED) != 0;
                 long refcount = stored.get(host / g.clusterSize);
                 if ((refcount == 1) != copied) {
-                    problem(Check.QCOW2_REFCOUNT, where + ": data cluster has refcount "
+                    problem(Check.QCOW2_REFCOUNT, where(offset, index, entry) + ": data cluster has refcount "
                             + Long.toUnsignedString(refcount) + " but the COPIED flag " + (copied ? "set" : "clear"));
                 }
             }
         }
+    }
+
+    private static String where(long table, int index, long entry) {
+        return String.format("L2 table at %d, entry %d (0x%016x)", table, index, entry);
     }
 
     /** A snapshot's entry in the snapshot table: where its L1 table is. */

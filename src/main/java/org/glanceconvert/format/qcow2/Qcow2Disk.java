@@ -73,7 +73,7 @@ final class Qcow2Disk implements VirtualDisk {
                 if (pos >= g.virtualSize) {
                     return null;
                 }
-                Run run = locate(pos);
+                Run run = locate(pos, g.virtualSize);
                 Extent extent = switch (run.kind) {
                     case DATA -> Extent.data(pos, run.length, run.host);
                     case COMPRESSED -> Extent.data(pos, run.length, -1);
@@ -93,7 +93,7 @@ final class Qcow2Disk implements VirtualDisk {
         }
         long pos = offset;
         while (dst.hasRemaining()) {
-            Run run = locate(pos);
+            Run run = locate(pos, pos + dst.remaining());
             int n = (int) Math.min(run.length, dst.remaining());
             switch (run.kind) {
                 case DATA -> {
@@ -141,9 +141,10 @@ final class Qcow2Disk implements VirtualDisk {
     /**
      * The longest run from {@code pos} that one lookup can tell: a stretch of empty L1 entries,
      * or consecutive clusters of one L2 table in the same state (and contiguous in the file, for
-     * data). A compressed run is the rest of its cluster.
+     * data). A compressed run is the rest of its cluster. L2 entries are looked at only up to
+     * {@code wanted}, so that many small reads do not each scan the rest of a table.
      */
-    private Run locate(long pos) throws IOException {
+    private Run locate(long pos, long wanted) throws IOException {
         long coverage = g.l2Coverage();
         int l1Index = (int) (pos / coverage);
         long l2Offset = l1[l1Index] & Qcow2Geometry.OFFSET_MASK;
@@ -163,7 +164,7 @@ final class Qcow2Disk implements VirtualDisk {
             return first;
         }
         long end = pos + first.length;
-        while (end < tableEnd && (end & (g.clusterSize - 1)) == 0) {
+        while (end < Math.min(tableEnd, wanted) && (end & (g.clusterSize - 1)) == 0) {
             Run next = inCluster(table, ++index, end);
             if (next.kind != first.kind || (first.kind == Kind.DATA && next.host != first.host + (end - pos))) {
                 break;
