@@ -3,86 +3,73 @@ package org.glanceconvert.format.qcow2;
 import java.util.Arrays;
 
 /**
- * Host byte ranges that hold metadata (header cluster, L1 table, refcount table, L2 tables,
- * refcount blocks). A data cluster inside one of them is a crafted image reading metadata as
- * guest data, or writing over it: refused. Immutable, so lookups need no locking.
+ * Where a qcow2 image keeps its metadata: the header cluster, the L1 and refcount tables (a few
+ * ranges) and the L2 tables and refcount blocks (one cluster each, kept as one sorted array no
+ * larger than the tables that name them). A data cluster inside any of them is a crafted image
+ * reading metadata as guest data: refused. Immutable, so lookups need no locking.
  */
 final class MetadataRegions {
-    private final long[] starts;
-    private final long[] ends;
+    private final long[] rangeStarts;
+    private final long[] rangeEnds;
+    private final long[] clusters;
+    private final int clusterSize;
 
-    private MetadataRegions(long[] starts, long[] ends) {
-        this.starts = starts;
-        this.ends = ends;
+    private MetadataRegions(long[] rangeStarts, long[] rangeEnds, long[] clusters, int clusterSize) {
+        this.rangeStarts = rangeStarts;
+        this.rangeEnds = rangeEnds;
+        this.clusters = clusters;
+        this.clusterSize = clusterSize;
     }
 
-    /** Collects ranges in any order; {@link #build()} sorts and merges them. */
-    static final class Builder {
-        private long[] starts = new long[16];
-        private long[] ends = new long[16];
-        private int count;
-
-        Builder add(long start, long length) {
-            if (length <= 0) {
-                return this;
-            }
-            if (count == starts.length) {
-                starts = Arrays.copyOf(starts, count * 2);
-                ends = Arrays.copyOf(ends, count * 2);
-            }
-            starts[count] = start;
-            ends[count] = start + length;
-            count++;
-            return this;
+    /**
+     * The metadata of an image whose L1 and refcount tables have been read and checked.
+     *
+     * @param ranges start and length pairs of the header cluster, L1 table and refcount table
+     */
+    static MetadataRegions of(int clusterSize, long[] ranges, long[] l1, long[] refcountTable) {
+        int n = ranges.length / 2;
+        long[] starts = new long[n];
+        long[] ends = new long[n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = ranges[2 * i];
+            ends[i] = ranges[2 * i] + ranges[2 * i + 1];
         }
-
-        /**
-         * Merges the ranges. Sorting starts and ends separately and sweeping the nesting depth
-         * gives the union without sorting pairs (there may be millions of L2 tables).
-         */
-        MetadataRegions build() {
-            long[] s = Arrays.copyOf(starts, count);
-            long[] e = Arrays.copyOf(ends, count);
-            Arrays.sort(s);
-            Arrays.sort(e);
-            long[] outStarts = new long[count];
-            long[] outEnds = new long[count];
-            int n = 0;
-            int depth = 0;
-            int i = 0;
-            int j = 0;
-            while (i < count) {
-                if (s[i] <= e[j]) {
-                    if (depth++ == 0) {
-                        if (n > 0 && outEnds[n - 1] == s[i]) {
-                            n--; // touching ranges join
-                        } else {
-                            outStarts[n] = s[i];
-                        }
-                    }
-                    i++;
-                } else {
-                    if (--depth == 0) {
-                        outEnds[n++] = e[j];
-                    }
-                    j++;
-                }
+        long[] clusters = new long[l1.length + refcountTable.length];
+        int count = 0;
+        for (long entry : l1) {
+            long offset = entry & Qcow2Geometry.OFFSET_MASK;
+            if (offset != 0) {
+                clusters[count++] = offset;
             }
-            if (count > 0) {
-                outEnds[n++] = e[count - 1];
-            }
-            return new MetadataRegions(Arrays.copyOf(outStarts, n), Arrays.copyOf(outEnds, n));
         }
+        for (long entry : refcountTable) {
+            if (entry != 0) {
+                clusters[count++] = entry;
+            }
+        }
+        Arrays.sort(clusters, 0, count);
+        int distinct = 0;
+        for (int i = 0; i < count; i++) {
+            if (distinct == 0 || clusters[distinct - 1] != clusters[i]) {
+                clusters[distinct++] = clusters[i];
+            }
+        }
+        return new MetadataRegions(starts, ends, Arrays.copyOf(clusters, distinct), clusterSize);
     }
 
-    /** True when {@code [start, start + length)} touches any metadata range. */
+    /** True when {@code [start, start + length)} touches any metadata. */
     boolean overlaps(long start, long length) {
-        int i = Arrays.binarySearch(starts, start);
-        int candidate = i >= 0 ? i : -i - 2; // the last range starting at or before start
-        if (candidate >= 0 && ends[candidate] > start) {
-            return true;
+        for (int i = 0; i < rangeStarts.length; i++) {
+            if (start < rangeEnds[i] && rangeStarts[i] < start + length) {
+                return true;
+            }
         }
-        int next = candidate + 1;
-        return next < starts.length && starts[next] < start + length;
+        long first = start & -(long) clusterSize;
+        for (long c = first; c < start + length; c += clusterSize) {
+            if (Arrays.binarySearch(clusters, c) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -462,35 +462,22 @@ final class Qcow2Inspection {
     }
 
     /**
-     * The known metadata ranges; also reports an L2 table that is at the same time a refcount block.
+     * The metadata the reader must never take for data; also reports an L2 table that is at the
+     * same time a refcount block.
      */
     private MetadataRegions buildMetadataRegions() {
         Qcow2Geometry g = geometry;
-        MetadataRegions.Builder builder = new MetadataRegions.Builder()
-                .add(0, g.clusterSize)
-                .add(header.l1TableOffset, l1.length * 8L)
-                .add(header.refcountTableOffset, refcountTable.length * 8L);
-        long[] blocks = new long[refcountTable.length];
-        int n = 0;
-        for (long entry : refcountTable) {
-            if (entry != 0) {
-                blocks[n++] = entry;
-                builder.add(entry, g.clusterSize);
-            }
-        }
-        Arrays.sort(blocks, 0, n);
-        int shared = 0;
+        long[] blocks = Arrays.stream(refcountTable).filter(e -> e != 0).sorted().toArray();
         for (long entry : l1) {
             long offset = entry & Qcow2Geometry.OFFSET_MASK;
-            if (offset != 0) {
-                builder.add(offset, g.clusterSize);
-                if (Arrays.binarySearch(blocks, 0, n, offset) >= 0 && shared++ == 0) {
-                    report.problem(Check.QCOW2_OVERLAP, "cluster at " + offset
-                            + " is both an L2 table and a refcount block");
-                }
+            if (offset != 0 && Arrays.binarySearch(blocks, offset) >= 0) {
+                report.problem(Check.QCOW2_OVERLAP, "cluster at " + offset + " is both an L2 table and a refcount block");
+                break;
             }
         }
-        return builder.build();
+        long[] ranges = {0, g.clusterSize, header.l1TableOffset, l1.length * 8L,
+                header.refcountTableOffset, refcountTable.length * 8L};
+        return MetadataRegions.of(g.clusterSize, ranges, l1, refcountTable);
     }
 
     static boolean overlap(long aStart, long aLength, long bStart, long bLength) {
