@@ -65,6 +65,9 @@ class Qcow2VariantsTest {
                 plain("refcount_bits 1", "refcount_bits=1"),
                 plain("refcount_bits 64", "refcount_bits=64"),
                 plain("refcount_bits 2, 4 KiB", "refcount_bits=2,cluster_size=4096"),
+                plain("preallocation metadata", "preallocation=metadata"),
+                plain("preallocation metadata, v2", "preallocation=metadata,compat=0.10"),
+                plain("preallocation full, extended L2", "preallocation=full,extended_l2=on"),
                 new Variant("lazy refcounts", "lazy_refcounts=on", false, false, null,
                         List.of("qcow2.lazy_refcounts")),
                 new Variant("internal snapshot, then writes", "", false, false, image -> {
