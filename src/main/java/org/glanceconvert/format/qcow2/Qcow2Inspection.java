@@ -81,7 +81,7 @@ final class Qcow2Inspection {
             throw new ImageFormatException(Check.FORMAT_TRUNCATED, "the file ends inside the version 3 header");
         }
         boolean layoutOk = checkClusterBits() & checkHeaderLength();
-        checkVirtualSize();
+        boolean sizeOk = checkVirtualSize();
         checkFeatures();
         if (layoutOk) {
             readExtensions();
@@ -94,16 +94,18 @@ final class Qcow2Inspection {
         }
         boolean refcountOrderOk = checkRefcountOrder();
         checkSnapshots();
-        if (report.problems().stream().anyMatch(p -> p.check().equals(Check.LIMITS_VIRTUAL_SIZE.id()))) {
-            return;
+        if (!sizeOk) {
+            return; // the layout depends on the size
         }
         geometry = new Qcow2Geometry(header, fileSize);
-        boolean l1Ok = readL1();
-        boolean refcountOk = refcountOrderOk && readRefcountTable();
-        if (l1Ok) {
+        readL1();
+        if (refcountOrderOk) {
+            readRefcountTable();
+        }
+        if (l1 != null) {
             checkL1Entries();
         }
-        if (refcountOk) {
+        if (refcountTable != null) {
             checkRefcountEntries();
         }
         if (l1 != null && refcountTable != null) {
@@ -140,14 +142,16 @@ final class Qcow2Inspection {
         return true;
     }
 
-    private void checkVirtualSize() {
+    private boolean checkVirtualSize() {
         if (header.size >= 0) {
             report.virtualSize(header.size);
         }
         try {
             limits.checkVirtualSize(header.size);
+            return true;
         } catch (ImageFormatException e) {
-            report.problem(Check.LIMITS_VIRTUAL_SIZE, e.getMessage());
+            report.problem(Finding.of(e));
+            return false;
         }
     }
 
@@ -286,88 +290,86 @@ final class Qcow2Inspection {
         }
     }
 
-    private boolean readL1() throws IOException {
+    /** Reads the active L1 table into {@link #l1} if it is an aligned range of the file within limits. */
+    private void readL1() throws IOException {
         Qcow2Geometry g = geometry;
         long entries = header.l1Size;
         long needed = g.requiredL1Entries();
-        boolean ok = true;
         if (entries < needed) {
             report.problem(Check.QCOW2_L1_TABLE, "l1_size " + entries + " maps less than the virtual size ("
                     + needed + " entries needed)");
-            ok = false;
         }
         if (entries == 0) {
             l1 = new long[0];
-            return ok;
+            return;
         }
         long offset = header.l1TableOffset;
         long bytes = entries * 8;
         if (offset == 0) {
             report.problem(Check.QCOW2_L1_TABLE, "L1 table offset is 0 (the header)");
-            return false;
+            return;
         }
         if (!g.clusterAligned(offset)) {
             report.problem(Check.QCOW2_L1_TABLE, "L1 table offset " + offset + " is not cluster aligned");
-            return false;
+            return;
         }
         if (offset < 0 || offset < g.clusterSize) {
             report.problem(Check.QCOW2_L1_TABLE, "L1 table at " + offset + " overlaps the header cluster");
-            return false;
+            return;
         }
         if (bytes > fileSize || offset > fileSize - bytes) {
             report.problem(Check.QCOW2_L1_TABLE, "L1 table of " + bytes + " bytes at " + offset
                     + " runs past the end of the file (" + fileSize + " bytes)");
-            return false;
+            return;
         }
         try {
             limits.checkTableBytes("L1 table", bytes);
         } catch (ImageFormatException e) {
             report.problem(Finding.of(e));
-            return false;
+            return;
         }
         l1 = readTable(offset, (int) entries, "L1 table");
-        return ok;
     }
 
-    private boolean readRefcountTable() throws IOException {
+    /** Reads the refcount table into {@link #refcountTable} if it is an aligned range of the file within limits. */
+    private void readRefcountTable() throws IOException {
         Qcow2Geometry g = geometry;
         long offset = header.refcountTableOffset;
         long clusters = header.refcountTableClusters;
         if (offset == 0) {
             report.problem(Check.QCOW2_REFCOUNT_TABLE, "refcount table offset is 0 (the header)");
-            return false;
+            return;
         }
         if (!g.clusterAligned(offset)) {
             report.problem(Check.QCOW2_REFCOUNT_TABLE, "refcount table offset " + offset + " is not cluster aligned");
-            return false;
+            return;
         }
         if (offset < 0 || offset < g.clusterSize) {
             report.problem(Check.QCOW2_REFCOUNT_TABLE, "refcount table at " + offset + " overlaps the header cluster");
-            return false;
+            return;
         }
         if (clusters == 0) {
             report.problem(Check.QCOW2_REFCOUNT_TABLE, "refcount_table_clusters is 0");
-            return false;
+            return;
         }
         long bytes = clusters << g.clusterBits;
         if (bytes > fileSize || offset > fileSize - bytes) {
             report.problem(Check.QCOW2_REFCOUNT_TABLE, "refcount table of " + bytes + " bytes at " + offset
                     + " runs past the end of the file (" + fileSize + " bytes)");
-            return false;
+            return;
         }
         if (l1 != null && l1.length > 0 && overlap(offset, bytes, header.l1TableOffset, l1.length * 8L)) {
             report.problem(Check.QCOW2_REFCOUNT_TABLE, "refcount table at " + offset + " overlaps the L1 table at "
                     + header.l1TableOffset);
-            return false;
+            return;
         }
         try {
             limits.checkTableBytes("refcount table", bytes);
         } catch (ImageFormatException e) {
             report.problem(Finding.of(e));
-            return false;
+            return;
         }
         refcountTable = readTable(offset, (int) (bytes / 8), "refcount table");
-        return true;
     }
 
     private long[] readTable(long offset, int entries, String what) throws IOException {
