@@ -3,6 +3,7 @@ package org.glanceconvert.format;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.glanceconvert.format.qcow2.Qcow2Format;
 import org.glanceconvert.format.raw.RawFormat;
 import org.glanceconvert.format.vhd.VhdFormat;
 import org.glanceconvert.format.vhdx.VhdxFormat;
@@ -13,7 +14,8 @@ import org.glanceconvert.format.vmdk.VmdkFormat;
  * image is when no signature matches.
  */
 public final class DiskFormats {
-    private static final List<DiskFormat> SIGNED = List.of(new VmdkFormat(), new VhdFormat(), new VhdxFormat());
+    private static final List<DiskFormat> SIGNED = List.of(
+            new Qcow2Format(), new VmdkFormat(), new VhdFormat(), new VhdxFormat());
     private static final RawFormat RAW = new RawFormat();
     private static final List<DiskFormatWriter> WRITERS = List.of();
 
