@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.glanceconvert.format.raw.RawFormat;
+import org.glanceconvert.format.vdi.VdiFormat;
 
 /**
  * Every format glance-convert knows, in probing order. Raw is not in the list: it is what an
  * image is when no signature matches.
  */
 public final class DiskFormats {
-    private static final List<DiskFormat> SIGNED = List.of();
+    private static final List<DiskFormat> SIGNED = List.of(
+            new VdiFormat());
     private static final RawFormat RAW = new RawFormat();
     private static final List<DiskFormatWriter> WRITERS = List.of();
 
