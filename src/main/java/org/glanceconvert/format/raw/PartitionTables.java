@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.glanceconvert.image.ByteSource;
+import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.inspect.Finding;
 
@@ -39,7 +40,7 @@ final class PartitionTables {
                 return new PartitionScan("gpt", findings, partitions);
             }
         }
-        findings.add(Finding.of(org.glanceconvert.image.Check.PARTITION_GPT,
+        findings.add(Finding.of(Check.PARTITION_GPT,
                 "a protective MBR but no GPT header at LBA 1"));
         return new PartitionScan("gpt", findings, mbr.partitions());
     }
