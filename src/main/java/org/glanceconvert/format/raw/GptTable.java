@@ -3,6 +3,7 @@ package org.glanceconvert.format.raw;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.glanceconvert.inspect.Finding;
  * is read, and it is read in chunks.
  */
 final class GptTable {
-    static final byte[] SIGNATURE = "EFI PART".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] SIGNATURE = "EFI PART".getBytes(StandardCharsets.US_ASCII);
     private static final int MIN_HEADER_SIZE = 92;
     private static final int MIN_ENTRY_SIZE = 128;
     private static final int PROBED_PARTITIONS = 4;
@@ -108,16 +109,16 @@ final class GptTable {
         }
         long maxLba = Long.MAX_VALUE / blockSize;
         if (entriesLba < 2 || entriesLba > maxLba) {
-            problem("GPT entry array at LBA " + Long.toUnsignedString(entriesLba) + " overlaps the header");
+            problem("GPT entry array at LBA " + Long.toUnsignedString(entriesLba) + " is inside the header or out of range");
             return;
         }
         long arrayStart = entriesLba * blockSize;
-        long arrayEnd = arrayStart + arrayBytes;
-        if (arrayEnd > source.size()) {
-            problem("GPT entry array " + arrayStart + ".." + arrayEnd + " runs past the end of the file ("
-                    + source.size() + " bytes)");
+        if (arrayStart > source.size() - arrayBytes) {
+            problem("GPT entry array of " + arrayBytes + " bytes at " + arrayStart
+                    + " runs past the end of the file (" + source.size() + " bytes)");
             return;
         }
+        long arrayEnd = arrayStart + arrayBytes;
         if (firstUsable <= maxLba && arrayEnd > firstUsable * blockSize) {
             problem("GPT entry array runs into the usable area at LBA " + firstUsable);
         }
@@ -183,7 +184,7 @@ final class GptTable {
         problems.add(Finding.of(Check.PARTITION_GPT, message));
     }
 
-    static long crc(byte[] bytes) {
+    private static long crc(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes);
         return crc.getValue();

@@ -3,6 +3,7 @@ package org.glanceconvert.format.raw;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -131,10 +132,10 @@ public final class IsoFormat implements DiskFormat {
         if (source.size() < at + 5) {
             return null;
         }
-        return new String(source.readBytes(at, 5), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(source.readBytes(at, 5), StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] id(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

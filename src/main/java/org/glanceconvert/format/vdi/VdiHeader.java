@@ -17,8 +17,6 @@ final class VdiHeader {
     static final int SIGNATURE = 0xbeda107f;
     static final int VERSION_1_1 = 0x00010001;
     static final int SECTOR_SIZE = 512;
-    /** VirtualBox's default and the only block size qemu accepts. */
-    static final int STANDARD_BLOCK_SIZE = 1 << 20;
     /** Block map entries are 32-bit block numbers; VirtualBox caps the count so that
      * blocks * 4 fits in 32 bits. */
     static final long MAX_BLOCKS = 0x3fffffffL;
@@ -103,11 +101,6 @@ final class VdiHeader {
 
     long blockMapBytes() {
         return blocksInImage * 4;
-    }
-
-    /** Number of blocks that hold part of the virtual disk. */
-    long blocksInDisk() {
-        return (diskSize() + blockSize - 1) / blockSize;
     }
 
     /**
