@@ -48,10 +48,16 @@ class RawDiskTest {
         }
         try (FileByteSource source = FileByteSource.open(file);
              VirtualDisk disk = new RawFormat().open(source, Limits.DEFAULT)) {
-            long t0 = System.nanoTime();
-            List<Extent> extents = extents(disk);
-            long millis = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(millis < 500, "walking the extents of a sparse 1 GiB file took " + millis + " ms");
+            // best of three walks, so a busy machine does not make the test flaky; reading the
+            // gibibyte instead of seeking over its holes would take seconds
+            List<Extent> extents = null;
+            long millis = Long.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                extents = extents(disk);
+                millis = Math.min(millis, (System.nanoTime() - t0) / 1_000_000);
+            }
+            assertTrue(millis < 200, "walking the extents of a sparse 1 GiB file took " + millis + " ms");
             assertEquals(3, extents.size(), extents.toString());
             assertEquals(Extent.Kind.ZERO, extents.get(0).kind());
             assertEquals(Extent.Kind.DATA, extents.get(1).kind());
