@@ -4,7 +4,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.glanceconvert.format.qcow2.Qcow2Format;
+import org.glanceconvert.format.raw.IsoFormat;
 import org.glanceconvert.format.raw.RawFormat;
+import org.glanceconvert.format.unsupported.BochsFormat;
+import org.glanceconvert.format.unsupported.CloopFormat;
+import org.glanceconvert.format.unsupported.DmgFormat;
+import org.glanceconvert.format.unsupported.LuksFormat;
+import org.glanceconvert.format.unsupported.PloopFormat;
+import org.glanceconvert.format.unsupported.QcowFormat;
+import org.glanceconvert.format.unsupported.QedFormat;
+import org.glanceconvert.format.vdi.VdiFormat;
 import org.glanceconvert.format.vhd.VhdFormat;
 import org.glanceconvert.format.vhdx.VhdxFormat;
 import org.glanceconvert.format.vmdk.VmdkFormat;
@@ -15,7 +24,21 @@ import org.glanceconvert.format.vmdk.VmdkFormat;
  */
 public final class DiskFormats {
     private static final List<DiskFormat> SIGNED = List.of(
-            new Qcow2Format(), new VmdkFormat(), new VhdFormat(), new VhdxFormat());
+            new Qcow2Format(),
+            new VmdkFormat(),
+            new VhdFormat(),
+            new VhdxFormat(),
+            new VdiFormat(),
+            // detected, never converted
+            new LuksFormat(),
+            new QedFormat(),
+            new QcowFormat(),
+            new PloopFormat(),
+            new DmgFormat(),
+            new BochsFormat(),
+            new CloopFormat(),
+            // last: its signature sits behind a 32 KiB system area where other headers can hide
+            new IsoFormat());
     private static final RawFormat RAW = new RawFormat();
     private static final List<DiskFormatWriter> WRITERS = List.of();
 
