@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.glanceconvert.format.raw.RawFormat;
+import org.glanceconvert.format.vhd.VhdWriter;
+import org.glanceconvert.format.vhdx.VhdxWriter;
+import org.glanceconvert.format.vmdk.VmdkWriter;
 
 /**
  * Every format glance-convert knows, in probing order. Raw is not in the list: it is what an
@@ -12,7 +15,7 @@ import org.glanceconvert.format.raw.RawFormat;
 public final class DiskFormats {
     private static final List<DiskFormat> SIGNED = List.of();
     private static final RawFormat RAW = new RawFormat();
-    private static final List<DiskFormatWriter> WRITERS = List.of();
+    private static final List<DiskFormatWriter> WRITERS = List.of(new VmdkWriter(), new VhdWriter(), new VhdxWriter());
 
     private DiskFormats() {
     }

@@ -198,4 +198,9 @@ class VhdWriterTest {
         }
         return ~sum;
     }
+
+    @Test
+    void registeredAsAWriter() {
+        assertTrue(org.glanceconvert.format.DiskFormats.writer("vpc").orElseThrow() instanceof VhdWriter);
+    }
 }

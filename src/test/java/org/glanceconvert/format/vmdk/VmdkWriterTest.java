@@ -254,4 +254,9 @@ class VmdkWriterTest {
         }
         return true;
     }
+
+    @Test
+    void registeredAsAWriter() {
+        assertTrue(org.glanceconvert.format.DiskFormats.writer("vmdk").orElseThrow() instanceof VmdkWriter);
+    }
 }
