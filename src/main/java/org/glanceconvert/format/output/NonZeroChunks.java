@@ -66,26 +66,30 @@ public final class NonZeroChunks {
         return -1;
     }
 
-    /** The first offset at or after {@code position} that metadata says holds data, or -1. */
+    /**
+     * The first offset at or after {@code position} that metadata says may hold data, or -1. A
+     * range the extents do not cover (a reader's gap or a cursor that stops short) counts as data:
+     * reading it costs time, skipping it would lose bytes.
+     */
     private long nextDataAtOrAfter(long position) throws IOException {
-        while (true) {
-            if (current == null || current.end() <= position) {
+        long size = disk.size();
+        long pos = position;
+        while (pos < size) {
+            if (current == null || current.end() <= pos) {
                 current = extents.next();
                 if (current == null) {
-                    return -1;
+                    return pos;
                 }
                 continue;
             }
-            if (current.kind() == Extent.Kind.DATA) {
-                return Math.max(position, current.start());
+            if (current.start() > pos || current.kind() == Extent.Kind.DATA) {
+                return pos;
             }
+            pos = current.end();
             // Progress moves with the skipped range too, so -p does not stall on holes.
-            report(Math.min(current.end(), disk.size()));
-            current = extents.next();
-            if (current == null) {
-                return -1;
-            }
+            report(Math.min(pos, size));
         }
+        return -1;
     }
 
     private void report(long position) {

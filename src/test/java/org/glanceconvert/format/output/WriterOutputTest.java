@@ -29,8 +29,12 @@ class WriterOutputTest {
         final AtomicLong bytesRead = new AtomicLong();
 
         ScriptedDisk(java.util.function.LongUnaryOperator content, Extent... extents) {
+            this(extents[extents.length - 1].end(), content, extents);
+        }
+
+        ScriptedDisk(long size, java.util.function.LongUnaryOperator content, Extent... extents) {
             this.extents = List.of(extents);
-            this.size = extents[extents.length - 1].end();
+            this.size = size;
             this.content = content;
         }
 
@@ -85,6 +89,21 @@ class WriterOutputTest {
         // Two chunks at the start, the 1000K..1064K data chunk (a grain of zeros) plus its
         // neighbour 960K (read because the chunk is aligned), and the partial last chunk.
         assertTrue(disk.bytesRead.get() <= 5 * 64 * k, "read " + disk.bytesRead.get());
+    }
+
+    @Test
+    void rangesTheExtentsDoNotCoverAreReadNotLost() throws IOException {
+        long k = 1024;
+        ScriptedDisk disk = new ScriptedDisk(256 * k, pos -> pos == 200 * k || pos == 100 * k ? 1 : 0,
+                Extent.unallocated(0, 64 * k),
+                Extent.unallocated(128 * k, 32 * k));   // a gap before it, nothing after it
+        List<Long> offsets = new ArrayList<>();
+        NonZeroChunks chunks = new NonZeroChunks(disk, 64 * (int) k, bytes -> { });
+        byte[] buf = new byte[64 * (int) k];
+        for (long o = chunks.next(buf); o >= 0; o = chunks.next(buf)) {
+            offsets.add(o);
+        }
+        assertEquals(List.of(64 * k, 192 * k), offsets);
     }
 
     @Test
