@@ -2,6 +2,7 @@ package org.glanceconvert.format.vhdx;
 
 import static org.glanceconvert.format.output.WriterFixtures.assertCheckClean;
 import static org.glanceconvert.format.output.WriterFixtures.assertIdentical;
+import static org.glanceconvert.format.output.WriterFixtures.assertIdenticalRange;
 import static org.glanceconvert.format.output.WriterFixtures.options;
 import static org.glanceconvert.format.output.WriterFixtures.readAt;
 import static org.glanceconvert.format.output.WriterFixtures.sparseRaw;
@@ -81,10 +82,14 @@ class VhdxWriterTest {
                 size - 512, 512);                              // the very last sector
         Path vhdx = writeFile(writer, raw, dir.resolve("out.vhdx"), options("block_size=" + blockSize));
 
-        assertIdentical(raw, vhdx, "vhdx");
         assertCheckClean(vhdx, "vhdx");
-        Structure s = Structure.read(vhdx);
         long block = org.glanceconvert.format.Sizes.parse(blockSize);
+        // qemu has no allocation map for vhdx, so a whole-disk compare would read 6 GiB: compare
+        // around the data and in an empty block; the BAT check below covers every other block.
+        for (long start : new long[] {0, late - 2 * Limits.MiB, size - 4 * Limits.MiB, 2 * Limits.GiB}) {
+            assertIdenticalRange(raw, vhdx, "vhdx", start - start % 512, 4 * Limits.MiB);
+        }
+        Structure s = Structure.read(vhdx);
         long chunkRatio = (1L << 23) * 512 / block;
         long payloadBlocks = (size + block - 1) / block;
         assertEquals(payloadBlocks + (payloadBlocks - 1) / chunkRatio, s.batEntries());
