@@ -17,19 +17,19 @@ final class VhdxBatWriter {
     private static final int PAGE_ENTRIES = 8192;
 
     private final SparseFileOutput out;
-    private final VhdxLayout layout;
+    private final VhdxWriterLayout layout;
     private final long[] page = new long[PAGE_ENTRIES];
     private long pageStart;
     private boolean dirty;
 
-    VhdxBatWriter(SparseFileOutput out, VhdxLayout layout) {
+    VhdxBatWriter(SparseFileOutput out, VhdxWriterLayout layout) {
         this.out = out;
         this.layout = layout;
     }
 
     /** Records payload block {@code block} as fully present at {@code fileOffset} (1 MiB aligned). */
     void present(long block, long fileOffset) throws IOException {
-        if (fileOffset % VhdxLayout.MiB != 0) {
+        if (fileOffset % VhdxWriterLayout.MiB != 0) {
             throw new IllegalArgumentException("payload block at " + fileOffset + " is not 1 MiB aligned");
         }
         long index = layout.batIndex(block);
@@ -56,7 +56,7 @@ final class VhdxBatWriter {
         int entries = (int) Math.min(PAGE_ENTRIES, layout.batEntries - pageStart);
         ByteBuffer b = ByteBuffer.allocate(entries * 8).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(page, 0, entries);
-        out.writeSkippingZeros(VhdxLayout.BAT_OFFSET + pageStart * 8, b.array(), 0, entries * 8);
+        out.writeSkippingZeros(VhdxWriterLayout.BAT_OFFSET + pageStart * 8, b.array(), 0, entries * 8);
         Arrays.fill(page, 0);
         dirty = false;
     }

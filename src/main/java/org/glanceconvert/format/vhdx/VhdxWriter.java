@@ -25,7 +25,7 @@ import org.glanceconvert.image.VirtualDisk;
  */
 public final class VhdxWriter implements DiskFormatWriter {
     static final String CREATOR = "glance-convert";
-    private static final int SECTOR = VhdxLayout.LOGICAL_SECTOR_SIZE;
+    private static final int SECTOR = VhdxWriterLayout.LOGICAL_SECTOR_SIZE;
 
     @Override
     public String name() {
@@ -47,8 +47,8 @@ public final class VhdxWriter implements DiskFormatWriter {
             default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
                     "vhdx subformat '" + sub + "' is not supported (dynamic, fixed)");
         };
-        long blockSize = options.size("block_size", VhdxLayout.defaultBlockSize(roundedSize(source)));
-        if (blockSize < VhdxLayout.MIN_BLOCK_SIZE || blockSize > VhdxLayout.MAX_BLOCK_SIZE
+        long blockSize = options.size("block_size", VhdxWriterLayout.defaultBlockSize(roundedSize(source)));
+        if (blockSize < VhdxWriterLayout.MIN_BLOCK_SIZE || blockSize > VhdxWriterLayout.MAX_BLOCK_SIZE
                 || Long.bitCount(blockSize) != 1) {
             throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx block_size " + blockSize
                     + " is not a power of two from 1 MiB to 256 MiB");
@@ -59,7 +59,7 @@ public final class VhdxWriter implements DiskFormatWriter {
     @Override
     public void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException {
         settings(source, options);
-        if (roundedSize(source) > VhdxLayout.MAX_VIRTUAL_SIZE) {
+        if (roundedSize(source) > VhdxWriterLayout.MAX_VIRTUAL_SIZE) {
             throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "a VHDX holds at most 64 TiB; the disk is "
                     + source.size() + " bytes");
         }
@@ -81,7 +81,7 @@ public final class VhdxWriter implements DiskFormatWriter {
             throws IOException {
         validate(source, options);
         Settings settings = settings(source, options);
-        VhdxLayout layout = new VhdxLayout(roundedSize(source), settings.blockSize());
+        VhdxWriterLayout layout = new VhdxWriterLayout(roundedSize(source), settings.blockSize());
         SparseFileOutput out = new SparseFileOutput(channel);
         VhdxBatWriter bat = new VhdxBatWriter(out, layout);
 
@@ -91,26 +91,26 @@ public final class VhdxWriter implements DiskFormatWriter {
 
         out.write(layout.metadataOffset,
                 VhdxMetadataEncoder.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
-                        VhdxGuidEncoder.random(), VhdxLayout.LOGICAL_SECTOR_SIZE, VhdxLayout.PHYSICAL_SECTOR_SIZE));
-        byte[] regions = VhdxHeaderEncoder.regionTable(VhdxLayout.BAT_OFFSET, layout.batLength,
-                layout.metadataOffset, VhdxLayout.METADATA_LENGTH);
-        out.write(VhdxLayout.REGION_TABLE1_OFFSET, regions);
-        out.write(VhdxLayout.REGION_TABLE2_OFFSET, regions);
+                        VhdxGuidEncoder.random(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
+        byte[] regions = VhdxHeaderEncoder.regionTable(VhdxWriterLayout.BAT_OFFSET, layout.batLength,
+                layout.metadataOffset, VhdxWriterLayout.METADATA_LENGTH);
+        out.write(VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
+        out.write(VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
         byte[] fileWrite = VhdxGuidEncoder.random();
         byte[] dataWrite = VhdxGuidEncoder.random();
         // Two valid headers; the higher sequence number is the current one.
-        out.write(VhdxLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
-                VhdxLayout.LOG_OFFSET, VhdxLayout.LOG_LENGTH));
-        out.write(VhdxLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
-                VhdxLayout.LOG_OFFSET, VhdxLayout.LOG_LENGTH));
-        out.write(VhdxLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
+        out.write(VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
+                VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
+        out.write(VhdxWriterLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
+                VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
+        out.write(VhdxWriterLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
         out.finish(end);
     }
 
     /** Appends each block that holds data after the last one; returns the file length. */
-    private static long writeDynamicBlocks(VirtualDisk source, VhdxLayout layout, SparseFileOutput out,
+    private static long writeDynamicBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
                                            VhdxBatWriter bat, WriteProgress progress) throws IOException {
-        int chunkSize = (int) VhdxLayout.MiB;
+        int chunkSize = (int) VhdxWriterLayout.MiB;
         byte[] chunk = new byte[chunkSize];
         long next = layout.dataOffset;
         long currentBlock = -1;
@@ -130,12 +130,12 @@ public final class VhdxWriter implements DiskFormatWriter {
     }
 
     /** Places every block at its own offset; unwritten ranges stay holes. Returns the file length. */
-    private static long writeFixedBlocks(VirtualDisk source, VhdxLayout layout, SparseFileOutput out,
+    private static long writeFixedBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
                                          VhdxBatWriter bat, WriteProgress progress) throws IOException {
         for (long block = 0; block < layout.payloadBlocks; block++) {
             bat.present(block, layout.dataOffset + block * layout.blockSize);
         }
-        int chunkSize = (int) VhdxLayout.MiB;
+        int chunkSize = (int) VhdxWriterLayout.MiB;
         byte[] chunk = new byte[chunkSize];
         NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
         for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {

@@ -5,7 +5,7 @@ package org.glanceconvert.format.vhdx;
  * 1 MiB header section (file identifier, two headers, two region tables), a 1 MiB log, the BAT,
  * 1 MiB of metadata, then payload blocks on 1 MiB boundaries.
  */
-public final class VhdxLayout {
+public final class VhdxWriterLayout {
     public static final long KiB = 1024;
     public static final long MiB = 1024 * KiB;
     public static final long FILE_IDENTIFIER_OFFSET = 0;
@@ -35,7 +35,7 @@ public final class VhdxLayout {
     final long dataOffset;
 
     /** @param virtualSize a multiple of the logical sector size */
-    VhdxLayout(long virtualSize, long blockSize) {
+    VhdxWriterLayout(long virtualSize, long blockSize) {
         this.virtualSize = virtualSize;
         this.blockSize = blockSize;
         this.chunkRatio = (1L << 23) * LOGICAL_SECTOR_SIZE / blockSize;
