@@ -15,8 +15,11 @@ import org.glanceconvert.format.unsupported.QcowFormat;
 import org.glanceconvert.format.unsupported.QedFormat;
 import org.glanceconvert.format.vdi.VdiFormat;
 import org.glanceconvert.format.vhd.VhdFormat;
+import org.glanceconvert.format.vhd.VhdWriter;
 import org.glanceconvert.format.vhdx.VhdxFormat;
+import org.glanceconvert.format.vhdx.VhdxWriter;
 import org.glanceconvert.format.vmdk.VmdkFormat;
+import org.glanceconvert.format.vmdk.VmdkWriter;
 
 /**
  * Every format glance-convert knows, in probing order. Raw is not in the list: it is what an
@@ -40,7 +43,7 @@ public final class DiskFormats {
             // last: its signature sits behind a 32 KiB system area where other headers can hide
             new IsoFormat());
     private static final RawFormat RAW = new RawFormat();
-    private static final List<DiskFormatWriter> WRITERS = List.of();
+    private static final List<DiskFormatWriter> WRITERS = List.of(new VmdkWriter(), new VhdWriter(), new VhdxWriter());
 
     private DiskFormats() {
     }

@@ -12,6 +12,8 @@ public enum Check {
     FORMAT_TRUNCATED("format.truncated", "the file ends before a structure its header describes"),
     FORMAT_UNSUPPORTED("format.unsupported", "a format that is recognised but never converted"),
     FORMAT_MISMATCH("format.mismatch", "the bytes are not the format that was asserted"),
+    FORMAT_OUTPUT_LIMIT("format.output_limit",
+            "the disk is larger than the output format can hold (VHD 2040 GiB, sparse VMDK 2 TiB, VHDX 64 TiB)"),
     LIMITS_VIRTUAL_SIZE("limits.virtual_size", "virtual size above the configured maximum"),
     LIMITS_TABLE_SIZE("limits.table_size", "a metadata table larger than the configured maximum"),
     LIMITS_DESCRIPTOR_SIZE("limits.descriptor_size", "a descriptor larger than the configured maximum"),

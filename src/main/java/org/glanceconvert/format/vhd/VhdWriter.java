@@ -1,0 +1,162 @@
+package org.glanceconvert.format.vhd;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.glanceconvert.format.DiskFormatWriter;
+import org.glanceconvert.format.WriteOptions;
+import org.glanceconvert.format.WriteProgress;
+import org.glanceconvert.format.output.NonZeroChunks;
+import org.glanceconvert.format.output.SparseFileOutput;
+import org.glanceconvert.image.Check;
+import org.glanceconvert.image.ImageFormatException;
+import org.glanceconvert.image.VirtualDisk;
+
+/**
+ * VHD output ({@code vpc} to qemu-img): {@code subformat=dynamic} (default) or {@code fixed}. The
+ * footer carries the exact size in current_size with creator "qem2", which qemu and Glance read
+ * as that size, so a disk that is not a CHS multiple keeps its size.
+ *
+ * <p>Dynamic layout (as qemu-img's): footer copy, dynamic header, BAT, then 2 MiB blocks each
+ * behind its 512-byte sector bitmap, appended in virtual order for blocks holding any non-zero
+ * byte, then the footer. Fixed: the disk's bytes, then the footer. Zero ranges are holes in the
+ * file. Not streamable: the BAT precedes the blocks and is known only after reading them.
+ */
+public final class VhdWriter implements DiskFormatWriter {
+    static final int SECTOR = 512;
+    static final int BLOCK_SIZE = 2 * 1024 * 1024;
+    /** 2040 GiB, the largest size qemu opens and the format allows. */
+    static final long MAX_SIZE = 0xff000000L * SECTOR;
+    private static final long DYNAMIC_HEADER_OFFSET = VhdFooterEncoder.SIZE;
+    private static final long BAT_OFFSET = DYNAMIC_HEADER_OFFSET + VhdDynamicHeaderEncoder.SIZE;
+    /** Bitmap of one 2 MiB block: one bit per sector, padded to a sector. */
+    private static final int BITMAP_SIZE = SECTOR;
+    private static final int CHUNK = 64 * 1024;
+    private static final long UNIX_SECONDS_AT_VHD_EPOCH = 946_684_800L;
+
+    @Override
+    public String name() {
+        return "vhd";
+    }
+
+    private static boolean fixed(WriteOptions options) throws ImageFormatException {
+        options.requireOnly("vhd", Set.of("subformat"));
+        if (options.compress()) {
+            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be compressed (-c)");
+        }
+        String sub = options.get("subformat", "dynamic").toLowerCase(Locale.ROOT);
+        return switch (sub) {
+            case "dynamic" -> false;
+            case "fixed" -> true;
+            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
+                    "vhd subformat '" + sub + "' is not supported (dynamic, fixed)");
+        };
+    }
+
+    @Override
+    public void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException {
+        fixed(options);
+        if (roundedSize(source) > MAX_SIZE) {
+            throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "a VHD holds at most 2040 GiB; the disk is "
+                    + source.size() + " bytes");
+        }
+    }
+
+    @Override
+    public boolean streamable(WriteOptions options) {
+        return false;
+    }
+
+    @Override
+    public void write(VirtualDisk source, FileChannel out, WriteOptions options, WriteProgress progress)
+            throws IOException {
+        validate(source, options);
+        if (fixed(options)) {
+            writeFixed(source, new SparseFileOutput(out), progress);
+        } else {
+            writeDynamic(source, new SparseFileOutput(out), progress);
+        }
+    }
+
+    @Override
+    public void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options,
+                            WriteProgress progress) throws IOException {
+        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be written as a stream");
+    }
+
+    private static void writeFixed(VirtualDisk source, SparseFileOutput out, WriteProgress progress)
+            throws IOException {
+        long size = roundedSize(source);
+        byte[] chunk = new byte[CHUNK];
+        NonZeroChunks chunks = new NonZeroChunks(source, CHUNK, progress);
+        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
+            out.writeSkippingZeros(offset, chunk, 0, (int) Math.min(CHUNK, size - offset));
+        }
+        out.write(size, footer(size, VhdFooterEncoder.TYPE_FIXED, VhdFooterEncoder.NO_DATA_OFFSET));
+        out.finish(size + VhdFooterEncoder.SIZE);
+    }
+
+    private static void writeDynamic(VirtualDisk source, SparseFileOutput out, WriteProgress progress)
+            throws IOException {
+        long size = roundedSize(source);
+        int blocks = (int) ((size + BLOCK_SIZE - 1) / BLOCK_SIZE);
+        long batBytes = ((blocks * 4L + SECTOR - 1) / SECTOR) * SECTOR;
+        // At most 1020 Ki entries (4 MiB) under the 2040 GiB limit checked by validate.
+        int[] bat = new int[blocks];
+        Arrays.fill(bat, -1);
+        byte[] bitmap = new byte[BITMAP_SIZE];
+        Arrays.fill(bitmap, (byte) 0xff);
+
+        long next = BAT_OFFSET + batBytes;
+        byte[] chunk = new byte[CHUNK];
+        NonZeroChunks chunks = new NonZeroChunks(source, CHUNK, progress);
+        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
+            int block = (int) (offset / BLOCK_SIZE);
+            if (bat[block] == -1) {
+                bat[block] = sectorEntry(next);
+                // Every sector of an allocated block is stored (zeros as holes), so every bit is set.
+                out.write(next, bitmap);
+                next += BITMAP_SIZE + BLOCK_SIZE;
+            }
+            long blockData = (bat[block] & 0xffff_ffffL) * SECTOR + BITMAP_SIZE;
+            out.writeSkippingZeros(blockData + offset % BLOCK_SIZE, chunk, 0, CHUNK);
+        }
+
+        byte[] footer = footer(size, VhdFooterEncoder.TYPE_DYNAMIC, DYNAMIC_HEADER_OFFSET);
+        out.write(0, footer);
+        out.write(DYNAMIC_HEADER_OFFSET, VhdDynamicHeaderEncoder.encode(BAT_OFFSET, blocks, BLOCK_SIZE));
+        ByteBuffer table = ByteBuffer.allocate((int) batBytes);
+        Arrays.fill(table.array(), (byte) 0xff);
+        table.asIntBuffer().put(bat);
+        out.write(BAT_OFFSET, table.array());
+        out.write(next, footer);
+        out.finish(next + VhdFooterEncoder.SIZE);
+    }
+
+    private static int sectorEntry(long fileOffset) throws ImageFormatException {
+        long sector = fileOffset / SECTOR;
+        if (sector >= 0xffff_ffffL) {
+            throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "VHD output would grow past what its BAT can address");
+        }
+        return (int) sector;
+    }
+
+    private static byte[] footer(long size, int type, long dataOffset) {
+        UUID id = UUID.randomUUID();
+        byte[] uniqueId = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits()).array();
+        int timestamp = (int) (System.currentTimeMillis() / 1000 - UNIX_SECONDS_AT_VHD_EPOCH);
+        return VhdFooterEncoder.encode(new VhdFooterEncoder.Fields(dataOffset, timestamp, size, size,
+                VhdFooterEncoder.geometry(size / SECTOR), type, uniqueId));
+    }
+
+    /** VHD sizes are whole sectors; a source with a partial last sector is padded with zeros. */
+    private static long roundedSize(VirtualDisk source) {
+        return (source.size() + SECTOR - 1) / SECTOR * SECTOR;
+    }
+}

@@ -1,0 +1,151 @@
+package org.glanceconvert.format.vhdx;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Locale;
+import java.util.Set;
+import org.glanceconvert.format.DiskFormatWriter;
+import org.glanceconvert.format.WriteOptions;
+import org.glanceconvert.format.WriteProgress;
+import org.glanceconvert.format.output.NonZeroChunks;
+import org.glanceconvert.format.output.SparseFileOutput;
+import org.glanceconvert.image.Check;
+import org.glanceconvert.image.ImageFormatException;
+import org.glanceconvert.image.VirtualDisk;
+
+/**
+ * VHDX output: {@code subformat=dynamic} (default) or {@code fixed}, {@code block_size} a power
+ * of two from 1 MiB to 256 MiB (default as qemu-img: 8 MiB up to 1 GiB, 16 MiB up to 100 GiB,
+ * 32 MiB up to 32 TiB, else 64 MiB). 512-byte logical and 4 KiB physical sectors, an empty log.
+ *
+ * <p>Dynamic: a block holding any non-zero byte is allocated (FULLY_PRESENT) and appended in
+ * virtual order; the others stay NOT_PRESENT. Fixed: every block is present at its place and
+ * zero ranges are holes. Not streamable: the BAT precedes the blocks.
+ */
+public final class VhdxWriter implements DiskFormatWriter {
+    static final String CREATOR = "glance-convert";
+    private static final int SECTOR = VhdxWriterLayout.LOGICAL_SECTOR_SIZE;
+
+    @Override
+    public String name() {
+        return "vhdx";
+    }
+
+    private record Settings(boolean fixed, long blockSize) {
+    }
+
+    private static Settings settings(VirtualDisk source, WriteOptions options) throws ImageFormatException {
+        options.requireOnly("vhdx", Set.of("subformat", "block_size"));
+        if (options.compress()) {
+            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx output cannot be compressed (-c)");
+        }
+        String sub = options.get("subformat", "dynamic").toLowerCase(Locale.ROOT);
+        boolean fixed = switch (sub) {
+            case "dynamic" -> false;
+            case "fixed" -> true;
+            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
+                    "vhdx subformat '" + sub + "' is not supported (dynamic, fixed)");
+        };
+        long blockSize = options.size("block_size", VhdxWriterLayout.defaultBlockSize(roundedSize(source)));
+        if (blockSize < VhdxWriterLayout.MIN_BLOCK_SIZE || blockSize > VhdxWriterLayout.MAX_BLOCK_SIZE
+                || Long.bitCount(blockSize) != 1) {
+            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx block_size " + blockSize
+                    + " is not a power of two from 1 MiB to 256 MiB");
+        }
+        return new Settings(fixed, blockSize);
+    }
+
+    @Override
+    public void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException {
+        settings(source, options);
+        if (roundedSize(source) > VhdxWriterLayout.MAX_VIRTUAL_SIZE) {
+            throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "a VHDX holds at most 64 TiB; the disk is "
+                    + source.size() + " bytes");
+        }
+    }
+
+    @Override
+    public boolean streamable(WriteOptions options) {
+        return false;
+    }
+
+    @Override
+    public void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options,
+                            WriteProgress progress) throws IOException {
+        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx output cannot be written as a stream");
+    }
+
+    @Override
+    public void write(VirtualDisk source, FileChannel channel, WriteOptions options, WriteProgress progress)
+            throws IOException {
+        validate(source, options);
+        Settings settings = settings(source, options);
+        VhdxWriterLayout layout = new VhdxWriterLayout(roundedSize(source), settings.blockSize());
+        SparseFileOutput out = new SparseFileOutput(channel);
+        VhdxBatWriter bat = new VhdxBatWriter(out, layout);
+
+        long end = settings.fixed() ? writeFixedBlocks(source, layout, out, bat, progress)
+                : writeDynamicBlocks(source, layout, out, bat, progress);
+        bat.finish();
+
+        out.write(layout.metadataOffset,
+                VhdxMetadataEncoder.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
+                        VhdxGuidEncoder.random(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
+        byte[] regions = VhdxHeaderEncoder.regionTable(VhdxWriterLayout.BAT_OFFSET, layout.batLength,
+                layout.metadataOffset, VhdxWriterLayout.METADATA_LENGTH);
+        out.write(VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
+        out.write(VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
+        byte[] fileWrite = VhdxGuidEncoder.random();
+        byte[] dataWrite = VhdxGuidEncoder.random();
+        // Two valid headers; the higher sequence number is the current one.
+        out.write(VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
+                VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
+        out.write(VhdxWriterLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
+                VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
+        out.write(VhdxWriterLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
+        out.finish(end);
+    }
+
+    /** Appends each block that holds data after the last one; returns the file length. */
+    private static long writeDynamicBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
+                                           VhdxBatWriter bat, WriteProgress progress) throws IOException {
+        int chunkSize = (int) VhdxWriterLayout.MiB;
+        byte[] chunk = new byte[chunkSize];
+        long next = layout.dataOffset;
+        long currentBlock = -1;
+        long currentOffset = 0;
+        NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
+        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
+            long block = offset / layout.blockSize;
+            if (block != currentBlock) {
+                currentBlock = block;
+                currentOffset = next;
+                next += layout.blockSize;
+                bat.present(block, currentOffset);
+            }
+            out.writeSkippingZeros(currentOffset + offset % layout.blockSize, chunk, 0, chunkSize);
+        }
+        return next;
+    }
+
+    /** Places every block at its own offset; unwritten ranges stay holes. Returns the file length. */
+    private static long writeFixedBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
+                                         VhdxBatWriter bat, WriteProgress progress) throws IOException {
+        for (long block = 0; block < layout.payloadBlocks; block++) {
+            bat.present(block, layout.dataOffset + block * layout.blockSize);
+        }
+        int chunkSize = (int) VhdxWriterLayout.MiB;
+        byte[] chunk = new byte[chunkSize];
+        NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
+        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
+            out.writeSkippingZeros(layout.dataOffset + offset, chunk, 0, chunkSize);
+        }
+        return layout.dataOffset + layout.payloadBlocks * layout.blockSize;
+    }
+
+    /** VHDX sizes are whole logical sectors; a partial last sector is padded with zeros. */
+    private static long roundedSize(VirtualDisk source) {
+        return (source.size() + SECTOR - 1) / SECTOR * SECTOR;
+    }
+}

@@ -1,0 +1,35 @@
+package org.glanceconvert.format.vmdk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.Test;
+
+class VmdkGrainCompressorTest {
+
+    @Test
+    void grainsAreZlibStreamsThatInflateBack() throws DataFormatException {
+        byte[] random = new byte[65536];
+        new Random(5).nextBytes(random);
+        byte[] text = new byte[65536];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = (byte) ("glance-convert ".charAt(i % 15));
+        }
+        for (byte[] grain : new byte[][] {random, text}) {
+            byte[] compressed = VmdkGrainCompressor.compress(grain);
+            assertEquals(0x78, compressed[0] & 0xff, "zlib header (RFC 1950), as qemu's uncompress() expects");
+            Inflater inflater = new Inflater();
+            inflater.setInput(compressed);
+            byte[] back = new byte[65536];
+            assertEquals(65536, inflater.inflate(back));
+            assertTrue(inflater.finished());
+            inflater.end();
+            assertArrayEquals(grain, back);
+        }
+        assertTrue(VmdkGrainCompressor.compress(text).length < 1000);
+    }
+}
