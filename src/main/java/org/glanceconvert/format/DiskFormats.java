@@ -3,7 +3,9 @@ package org.glanceconvert.format;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.glanceconvert.format.qcow2.Qcow2Writer;
 import org.glanceconvert.format.raw.RawFormat;
+import org.glanceconvert.format.raw.RawWriter;
 
 /**
  * Every format glance-convert knows, in probing order. Raw is not in the list: it is what an
@@ -12,7 +14,7 @@ import org.glanceconvert.format.raw.RawFormat;
 public final class DiskFormats {
     private static final List<DiskFormat> SIGNED = List.of();
     private static final RawFormat RAW = new RawFormat();
-    private static final List<DiskFormatWriter> WRITERS = List.of();
+    private static final List<DiskFormatWriter> WRITERS = List.of(new RawWriter(), new Qcow2Writer());
 
     private DiskFormats() {
     }
