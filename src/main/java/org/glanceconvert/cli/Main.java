@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Finds out what OpenStack Glance images really are and converts them to the cloud's format.",
-        subcommands = {InspectCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
