@@ -13,8 +13,8 @@ import java.util.HexFormat;
 
 /**
  * An output file that appears under its name only when complete: written as
- * {@code NAME.tmp-XXXXXXXX} in the same directory, forced to disk, then renamed over the
- * destination atomically. A failed or interrupted conversion deletes the temporary file (a
+ * {@code NAME.tmp-XXXXXXXX} in the same directory, then renamed over the destination atomically
+ * (after forcing it to disk when asked to be durable). A failed or interrupted conversion deletes the temporary file (a
  * shutdown hook covers Ctrl-C), so a half-written image never carries the destination name.
  */
 public final class AtomicOutputFile implements AutoCloseable {
@@ -63,9 +63,15 @@ public final class AtomicOutputFile implements AutoCloseable {
         return temporary;
     }
 
-    /** Forces the data to disk and renames the file to its destination. */
-    public void commit() throws IOException {
-        channel.force(true);
+    /**
+     * Renames the file to its destination, first forcing its data to disk when {@code durable}
+     * (so that a power loss cannot leave a renamed file with missing data; it costs the time to
+     * write the whole image out, which qemu-img does not spend either).
+     */
+    public void commit(boolean durable) throws IOException {
+        if (durable) {
+            channel.force(true);
+        }
         channel.close();
         try {
             Files.move(temporary, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -20,10 +20,24 @@ import org.glanceconvert.image.VirtualDisk;
 public final class ImageConverter {
     private final DiskFormatWriter writer;
     private final WriteOptions options;
+    private final boolean durable;
 
     public ImageConverter(DiskFormatWriter writer, WriteOptions options) {
+        this(writer, options, false);
+    }
+
+    private ImageConverter(DiskFormatWriter writer, WriteOptions options, boolean durable) {
         this.writer = writer;
         this.options = options;
+        this.durable = durable;
+    }
+
+    /**
+     * A converter that forces file output to disk before renaming it into place, for callers that
+     * must survive a power loss (the default, like qemu-img, leaves that to the page cache).
+     */
+    public ImageConverter durable(boolean value) {
+        return new ImageConverter(writer, options, value);
     }
 
     /** Refuses unknown options and sources beyond the output format's limits, before any write. */
@@ -49,7 +63,7 @@ public final class ImageConverter {
         try (AtomicOutputFile out = AtomicOutputFile.create(destination)) {
             writer.write(counting, out.channel(), options, progress);
             length = out.channel().size();
-            out.commit();
+            out.commit(durable);
         }
         return new ConversionResult(writer.name(), source.size(), counting.bytesRead(), length,
                 SparseFiles.allocatedBytes(destination), false, Duration.ofNanos(System.nanoTime() - started));
