@@ -39,8 +39,9 @@ public final class ChunkPipeline {
      *                    byte anyway skip it)
      */
     public record Settings(int granule, int chunkBytes, int threads, int inFlight, boolean detectZeros) {
-        /** Reads of 4 MiB, at most 64 MiB of chunks in flight. */
-        public static final int DEFAULT_CHUNK = 4 << 20;
+        /** Reads of 1 to 4 MiB, with at most about 64 MiB of chunk buffers in flight. */
+        public static final int MAX_CHUNK = 4 << 20;
+        private static final int MIN_CHUNK = 1 << 20;
         private static final int MAX_BUFFERED = 64 << 20;
 
         public Settings {
@@ -55,10 +56,15 @@ public final class ChunkPipeline {
             }
         }
 
-        /** Defaults for a granule and a thread count. */
+        /**
+         * Defaults for a granule and a thread count: two chunks per worker plus two in flight (one
+         * being written, one being planned), chunks as large as that budget allows.
+         */
         public static Settings of(int granule, int threads, boolean detectZeros) {
-            int chunk = Math.max(granule, DEFAULT_CHUNK);
-            int inFlight = Math.max(2, Math.min(2 * threads + 2, MAX_BUFFERED / chunk));
+            int wanted = 2 * threads + 2;
+            int chunk = Integer.highestOneBit(Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, MAX_BUFFERED / wanted)));
+            chunk = Math.max(granule, chunk);
+            int inFlight = Math.max(2, Math.min(wanted, MAX_BUFFERED / chunk));
             return new Settings(granule, chunk, threads, inFlight, detectZeros);
         }
     }
