@@ -101,11 +101,11 @@ final class ConvertCommand implements Callable<Integer> {
         if (sourceFormat != null && !SOURCE_FORMATS.contains(DiskFormats.canonicalName(sourceFormat))) {
             throw usage("unknown source format '" + sourceFormat + "'");
         }
-        WriteOptions options = new WriteOptions(parseOptions(), compress,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
         if (threads != null && threads < 1) {
             throw usage("--threads must be at least 1");
         }
+        WriteOptions options = new WriteOptions(parseOptions(), compress,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
         Optional<DiskFormatWriter> writer = DiskFormats.writer(format);
         if (writer.isEmpty()) {
             return refuse(err, "writing " + format + " is not supported yet", Check.FORMAT_UNSUPPORTED);

@@ -114,6 +114,8 @@ class ConvertCommandTest {
                 dir.resolve("x").toString()).exitCode(), "unknown -f");
         assertEquals(2, CliRunner.run("convert", "-O", "raw", source.toString(), source.toString()).exitCode(),
                 "DST is SRC");
+        assertEquals(2, CliRunner.run("convert", "--threads", "0", "-O", "raw", source.toString(),
+                dir.resolve("x").toString()).exitCode(), "no threads");
         assertFalse(Files.exists(dir.resolve("x")));
     }
 
