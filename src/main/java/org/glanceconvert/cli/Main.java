@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Finds out what OpenStack Glance images really are and converts them to the cloud's format.",
-        subcommands = {InspectCommand.class, MapCommand.class, CompareCommand.class, CheckCommand.class,
-                LogCommand.class})
+        subcommands = {InspectCommand.class, ConvertCommand.class, CompareCommand.class, MapCommand.class,
+                CheckCommand.class, LogCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.glanceconvert.format.qcow2.Qcow2Format;
+import org.glanceconvert.format.qcow2.Qcow2Writer;
 import org.glanceconvert.format.raw.IsoFormat;
 import org.glanceconvert.format.raw.RawFormat;
+import org.glanceconvert.format.raw.RawWriter;
 import org.glanceconvert.format.unsupported.BochsFormat;
 import org.glanceconvert.format.unsupported.CloopFormat;
 import org.glanceconvert.format.unsupported.DmgFormat;
@@ -43,7 +45,8 @@ public final class DiskFormats {
             // last: its signature sits behind a 32 KiB system area where other headers can hide
             new IsoFormat());
     private static final RawFormat RAW = new RawFormat();
-    private static final List<DiskFormatWriter> WRITERS = List.of(new VmdkWriter(), new VhdWriter(), new VhdxWriter());
+    private static final List<DiskFormatWriter> WRITERS = List.of(
+            new RawWriter(), new Qcow2Writer(), new VmdkWriter(), new VhdWriter(), new VhdxWriter());
 
     private DiskFormats() {
     }

@@ -1,0 +1,191 @@
+package org.glanceconvert.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintWriter;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.glanceconvert.convert.ConversionResult;
+import org.glanceconvert.convert.ImageConverter;
+import org.glanceconvert.convert.LoggedProgress;
+import org.glanceconvert.convert.TerminalProgress;
+import org.glanceconvert.format.DiskFormat;
+import org.glanceconvert.format.DiskFormatWriter;
+import org.glanceconvert.format.DiskFormats;
+import org.glanceconvert.format.WriteOptions;
+import org.glanceconvert.format.WriteProgress;
+import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileByteSource;
+import org.glanceconvert.image.Limits;
+import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.inspect.Finding;
+import org.glanceconvert.inspect.InspectionReport;
+import org.glanceconvert.inspect.Inspector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Convert a disk image to another format, in-process.",
+                "The source is inspected first: unsafe images and images that are not the format given with -f are"
+                        + " refused. The output appears under DST only when complete.",
+                "Exit 0 converted, 1 refused or unsupported, 2 usage or I/O error."})
+final class ConvertCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
+    /** Output formats the contract names; those without a writer yet are refused with exit 1. */
+    private static final Set<String> OUTPUT_FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx");
+    /** Names -f accepts: every format the inspector reports (Glance names and detection-only ones). */
+    private static final Set<String> SOURCE_FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi", "iso",
+            "ploop", "luks", "qed", "qcow", "dmg", "bochs", "cloop");
+    private static final int LOG_INTERVAL_SECONDS = 10;
+
+    /** Where {@code DST = -} goes; the real standard output, unbuffered. Tests point it elsewhere. */
+    static Supplier<WritableByteChannel> standardOutput =
+            () -> new FileOutputStream(FileDescriptor.out).getChannel();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "-f", paramLabel = "SRCFMT",
+            description = "The format the source must be; refused (exit 1) if its bytes are another.")
+    String sourceFormat;
+
+    @Option(names = "-O", paramLabel = "FMT", required = true,
+            description = "Output format: raw, qcow2, vmdk, vhd (or vpc), vhdx.")
+    String outputFormat;
+
+    @Option(names = "-o", paramLabel = "KEY=VALUE[,...]",
+            description = "Output options, e.g. cluster_size=64k,compression_type=zstd (qcow2).")
+    List<String> outputOptions = List.of();
+
+    @Option(names = "-c", description = "Compress the output (qcow2, streamOptimized vmdk).")
+    boolean compress;
+
+    @Option(names = "-p", description = "Show progress (on a terminal; otherwise it is logged).")
+    boolean progress;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads for reading and compressing (default: the number of cores).")
+    Integer threads;
+
+    @Mixin
+    LimitOptions limitOptions;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "The source image file.")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "The output file, or - for standard output.")
+    String destination;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        String format = DiskFormats.canonicalName(outputFormat);
+        if (!OUTPUT_FORMATS.contains(format)) {
+            throw usage("unknown output format '" + outputFormat + "' (known: raw, qcow2, vmdk, vhd, vpc, vhdx)");
+        }
+        if (sourceFormat != null && !SOURCE_FORMATS.contains(DiskFormats.canonicalName(sourceFormat))) {
+            throw usage("unknown source format '" + sourceFormat + "'");
+        }
+        if (threads != null && threads < 1) {
+            throw usage("--threads must be at least 1");
+        }
+        WriteOptions options = new WriteOptions(parseOptions(), compress,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        Optional<DiskFormatWriter> writer = DiskFormats.writer(format);
+        if (writer.isEmpty()) {
+            return refuse(err, "writing " + format + " is not supported yet", Check.FORMAT_UNSUPPORTED);
+        }
+        ImageConverter converter = new ImageConverter(writer.get(), options);
+        boolean toStream = "-".equals(destination);
+        if (toStream && !converter.streamable()) {
+            return refuse(err, format + (compress ? " with -c" : "") + " cannot be written to standard output:"
+                    + " its tables precede data whose size is known only after compression; write to a file",
+                    Check.FORMAT_UNSUPPORTED);
+        }
+        Path target = toStream ? null : Path.of(destination);
+        if (target != null && Files.exists(target) && Files.exists(source) && Files.isSameFile(source, target)) {
+            throw usage("SRC and DST are the same file");
+        }
+
+        Limits limits = limitOptions.limits();
+        try (FileByteSource bytes = FileByteSource.open(source)) {
+            InspectionReport report = new Inspector(limits).inspect(bytes, source.toString(), sourceFormat);
+            if (sourceFormat != null && !Boolean.TRUE.equals(report.matchesDeclared())) {
+                return refuse(err, source + " is " + report.format() + ", not " + report.declared() + " (-f)",
+                        Check.FORMAT_MISMATCH);
+            }
+            if (!report.safe()) {
+                for (Finding p : report.problems()) {
+                    err.println(prefix() + source + " is unsafe: " + p.message() + " [" + p.check() + "]");
+                }
+                err.flush();
+                return ExitCodes.NO;
+            }
+            Optional<DiskFormat> reader = DiskFormats.byName(report.format());
+            if (reader.isEmpty()) {
+                return refuse(err, source + " is " + report.format() + ", which cannot be read for conversion",
+                        Check.FORMAT_UNSUPPORTED);
+            }
+            try (VirtualDisk disk = reader.get().open(bytes, limits)) {
+                WriteProgress meter = progressFor(disk.size(), err);
+                ConversionResult result = toStream
+                        ? converter.toStream(disk, standardOutput.get(), meter)
+                        : converter.toFile(disk, target, meter);
+                LOG.info("converted {} ({}) to {} ({}): read {} bytes, wrote {} bytes in {} ms", source,
+                        report.format(), toStream ? "standard output" : target, result.format(), result.bytesRead(),
+                        result.bytesWritten(), result.elapsed().toMillis());
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private Map<String, String> parseOptions() {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String group : outputOptions) {
+            for (String item : group.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq <= 0 || eq == item.length() - 1) {
+                    throw usage("-o expects key=value pairs separated by commas, not '" + item + "'");
+                }
+                values.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    private WriteProgress progressFor(long total, PrintWriter err) {
+        if (progress && System.console() != null) {
+            return new TerminalProgress(err, total);
+        }
+        return new LoggedProgress("convert " + source, total, LOG_INTERVAL_SECONDS);
+    }
+
+    private int refuse(PrintWriter err, String message, Check check) {
+        err.println(prefix() + message + " [" + check.id() + "]");
+        err.flush();
+        return ExitCodes.NO;
+    }
+
+    private String prefix() {
+        return "glance-convert convert: ";
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,28 @@
+package org.glanceconvert.convert;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class ZerosTest {
+
+    @Test
+    void findsTheOneNonZeroByteAnywhereInHeapAndDirectBuffers() {
+        for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocate(300_000), ByteBuffer.allocateDirect(300_000)}) {
+            assertTrue(Zeros.isZero(b, 0, b.capacity()));
+            for (int at : new int[] {0, 1, 7, 8, 65535, 65536, 131071, 299_999}) {
+                b.put(at, (byte) 0x80);
+                assertFalse(Zeros.isZero(b, 0, b.capacity()), "byte at " + at);
+                assertFalse(Zeros.isZero(b, at, 1));
+                assertTrue(Zeros.isZero(b, at + 1, b.capacity() - at - 1));
+                if (at > 0) {
+                    assertTrue(Zeros.isZero(b, 0, at));
+                }
+                b.put(at, (byte) 0);
+            }
+            assertTrue(Zeros.isZero(b, 5, 0));
+        }
+    }
+}
