@@ -68,8 +68,12 @@ public final class GlanceClient implements Closeable {
         if (!cloud.verify()) {
             LOG.warn("cloud {}: TLS certificate verification is OFF (verify: false in {})", cloud.name(), cloud.source());
         }
-        KeystoneSession session = new KeystoneSession(cloud, tls, options);
-        GlanceClient client = new GlanceClient(session, httpClient(tls, options), options);
+        OkHttpClient http = httpClient(tls, options);
+        Authenticator authenticator = cloud.cacert() != null
+                ? new HttpKeystoneAuthenticator(cloud, http)
+                : new Openstack4jAuthenticator(cloud, options);
+        KeystoneSession session = new KeystoneSession(cloud, authenticator, options, java.time.Clock.systemUTC());
+        GlanceClient client = new GlanceClient(session, http, options);
         session.imageEndpoint();
         return client;
     }
