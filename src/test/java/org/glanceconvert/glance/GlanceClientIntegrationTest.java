@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client against the real Keystone and Glance of integration-tests/up.sh (enforce_new_defaults
- * on): run with {@code mvn -Pintegration test -Dtest='GlanceClientIT'}.
+ * on): run with {@code mvn -Pintegration test -Dtest=GlanceClientIntegrationTest}.
  */
 @Tag("integration")
-class GlanceClientIT {
+class GlanceClientIntegrationTest {
     private static final long BIG = 64L << 20;
     private static final long SEED = 42;
 
