@@ -177,12 +177,17 @@ public final class GlanceClient implements Closeable {
     public GlanceImage create(NewImage image) throws IOException {
         ObjectNode body = image.toJson();
         Call call = new Call("POST", images()).conflictId(image.id());
+        // Without a chosen id, a replayed POST whose first answer was lost makes a second image.
+        call.replaySafe = image.id() != null;
         return image(json(send(call, () -> RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE))));
     }
 
     public GlanceImage patch(String id, JsonPatch patch) throws IOException {
         byte[] body = JSON.writeValueAsBytes(patch.toJson());
-        return image(json(send(new Call("PATCH", images().addPathSegment(id)), () -> RequestBody.create(body, PATCH_TYPE))));
+        Call call = new Call("PATCH", images().addPathSegment(id));
+        // A replayed remove of a property the first try already removed is a 409.
+        call.replaySafe = !patch.removes();
+        return image(json(send(call, () -> RequestBody.create(body, PATCH_TYPE))));
     }
 
     public void addTag(String id, String tag) throws IOException {
@@ -232,8 +237,9 @@ public final class GlanceClient implements Closeable {
     public ImageMember addMember(String id, String projectId) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("member", projectId);
         byte[] bytes = JSON.writeValueAsBytes(body);
-        return member(json(send(new Call("POST", images().addPathSegment(id).addPathSegment("members")),
-                () -> RequestBody.create(bytes, JSON_TYPE))));
+        Call call = new Call("POST", images().addPathSegment(id).addPathSegment("members"));
+        call.replaySafe = false;
+        return member(json(send(call, () -> RequestBody.create(bytes, JSON_TYPE))));
     }
 
     /** Sets a member's status (accepted/rejected/pending); Glance lets only that member project do so. */
@@ -317,6 +323,11 @@ public final class GlanceClient implements Closeable {
         final HttpUrl.Builder url;
         String conflictId;
         boolean transfer;
+        /**
+         * Whether the request may be sent again after it may have reached Glance (timeout, reset,
+         * 5xx). When false, only a connection that never opened is retried.
+         */
+        boolean replaySafe = true;
         String range;
 
         Call(String method, HttpUrl.Builder url) {
@@ -364,7 +375,8 @@ public final class GlanceClient implements Closeable {
             try {
                 response = http.newCall(rb.build()).execute();
             } catch (IOException e) {
-                boolean again = RetryPolicy.isTransient(e) && attempt < options.retry().attempts() && canResend(body, requestBody);
+                boolean again = RetryPolicy.isTransient(e) && attempt < options.retry().attempts() && canResend(body, requestBody)
+                        && (call.replaySafe || e instanceof java.net.ConnectException);
                 LOG.debug("{} {} failed after {} ms: {}", call.method, path, (System.nanoTime() - started) / 1_000_000, e.toString());
                 if (!again) {
                     throw e;
@@ -389,7 +401,7 @@ public final class GlanceClient implements Closeable {
                 throw new NotAuthorizedException(call.method, path, message);
             }
             GlanceException error = error(call, path, code, message);
-            if (error.isTransient() && attempt < options.retry().attempts() && canResend(body, requestBody)) {
+            if (error.isTransient() && call.replaySafe && attempt < options.retry().attempts() && canResend(body, requestBody)) {
                 LOG.warn("{} (try {} of {}), retrying", error.getMessage(), attempt, options.retry().attempts());
                 options.retry().backoff(attempt);
                 attempt++;

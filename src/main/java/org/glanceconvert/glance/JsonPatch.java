@@ -44,6 +44,15 @@ public final class JsonPatch {
         return this;
     }
 
+    boolean removes() {
+        for (com.fasterxml.jackson.databind.JsonNode op : ops) {
+            if ("remove".equals(op.path("op").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isEmpty() {
         return ops.isEmpty();
     }

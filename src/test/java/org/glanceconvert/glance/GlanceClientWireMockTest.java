@@ -311,6 +311,42 @@ class GlanceClientWireMockTest {
     }
 
     @Test
+    void createWithoutChosenIdIsNotReplayedAfterA503() throws Exception {
+        wm.stubFor(post(urlEqualTo("/v2/images")).willReturn(aResponse().withStatus(503)));
+        assertThrows(GlanceException.class, () -> connect().create(NewImage.named("no-id").diskFormat("raw")));
+        assertEquals(1, wm.countRequestsMatching(postRequestedFor(urlEqualTo("/v2/images")).build()).getCount(),
+                "a replay could make a second image");
+    }
+
+    @Test
+    void createWithChosenIdIsReplayedAfterA503() throws Exception {
+        wm.stubFor(post(urlEqualTo("/v2/images")).inScenario("c").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("ok"));
+        wm.stubFor(post(urlEqualTo("/v2/images")).inScenario("c").whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(201).withBody(imageJson("queued", null))));
+        assertEquals(ID, connect().create(NewImage.named("x").id(ID).diskFormat("raw")).id());
+    }
+
+    @Test
+    void oneClientServesManyThreadsWithOneToken() throws Exception {
+        wm.stubFor(get(urlEqualTo("/v2/images/" + ID)).willReturn(aResponse().withStatus(200).withBody(imageJson("active", null))));
+        connect();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                results.add(pool.submit(() -> client.get(ID).isPresent()));
+            }
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, client.session().authentications());
+    }
+
+    @Test
     void notFoundIsEmpty() throws Exception {
         wm.stubFor(get(urlEqualTo("/v2/images/" + ID)).willReturn(aResponse().withStatus(404)));
         assertEquals(Optional.empty(), connect().get(ID));
