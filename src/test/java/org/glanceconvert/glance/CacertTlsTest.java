@@ -64,8 +64,8 @@ class CacertTlsTest {
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("keytool failed: " + out);
             }
+            dir.toFile().deleteOnExit(); // deleteOnExit runs in reverse order: the file first, then its directory
             ks.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return ks;
         } catch (Exception e) {
             throw new IllegalStateException(e);
