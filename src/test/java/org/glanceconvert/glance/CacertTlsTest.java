@@ -47,7 +47,7 @@ class CacertTlsTest {
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().dynamicHttpsPort().keystorePath(KEYSTORE.toString())
+            .options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().dynamicHttpsPort().keystorePath(KEYSTORE.toString())
                     .keystorePassword("changeit").keyManagerPassword("changeit").keystoreType("PKCS12")).build();
 
     /** A self-signed certificate for localhost (WireMock's built-in one names no host), made with the JDK's keytool. */

@@ -67,7 +67,7 @@ class GlanceClientWireMockTest {
             .withZone(ZoneOffset.UTC);
 
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
 
     @TempDir
     Path dir;

@@ -37,7 +37,7 @@ class SecretsNotLoggedTest {
     private static final String TOKEN = "gAAAAA-token-4c1d9e";
 
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
 
     @Test
     void noPasswordSecretOrTokenReachesAnyLogLine() throws Exception {
