@@ -2,7 +2,7 @@
 # Installs (apt, Debian 12) what the integration tests and the local demo run: a Keystone, a Glance
 # API, RabbitMQ (+ pika for ad-hoc debugging) and qemu-utils (test oracle and sample images).
 # Idempotent and quick when everything is present: no apt-get update then.
-# Needs root. Package postinsts must not start services, so a policy-rc.d that forbids it is put
+# Needs root, or sudo. Package postinsts must not start services, so a policy-rc.d that forbids it is put
 # in place when the machine has none (and removed again afterwards).
 set -euo pipefail
 
@@ -20,7 +20,10 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: missing ${missing[*]}; run as root" >&2
+  if command -v sudo >/dev/null 2>&1; then
+    exec sudo "$0" "$@"
+  fi
+  echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2
   exit 2
 fi
 

@@ -32,8 +32,8 @@ KM=(keystone-manage --config-file "$RUN/keystone.conf")
 AUTH_URL="http://127.0.0.1:$PORT/v3"
 {
   "${KM[@]}" db_sync
-  "${KM[@]}" fernet_setup --keystone-user root --keystone-group root
-  "${KM[@]}" credential_setup --keystone-user root --keystone-group root
+  "${KM[@]}" fernet_setup --keystone-user "$(id -un)" --keystone-group "$(id -gn)"
+  "${KM[@]}" credential_setup --keystone-user "$(id -un)" --keystone-group "$(id -gn)"
   "${KM[@]}" bootstrap --bootstrap-password "$KEYSTONE_ADMIN_PASSWORD" \
       --bootstrap-region-id RegionOne \
       --bootstrap-admin-url "$AUTH_URL" --bootstrap-public-url "$AUTH_URL" \

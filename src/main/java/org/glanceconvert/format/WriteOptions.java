@@ -31,7 +31,7 @@ public record WriteOptions(Map<String, String> values, boolean compress, int thr
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
                 throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                        "option '" + key + "' is not known for " + format + " output (known: " + known + ")");
+                        "option '" + key + "' is not known for " + format + " output (known: " + new java.util.TreeSet<>(known) + ")");
             }
         }
     }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.glanceconvert.config.DaemonConfig;
+import org.glanceconvert.config.DaemonConfigLoader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +70,25 @@ class DeployFilesTest {
         assertTrue(byKind.get("Secret").at("/stringData").has("clouds.yaml"));
         String configArg = container.get("args").get(2).asText();
         assertTrue(byKind.get("ConfigMap").at("/data").has(Path.of(configArg).getFileName().toString()));
+    }
+
+    @Test
+    void configMapIsAValidDaemonConfig() throws Exception {
+        String config = load("configmap.yaml").at("/data/glance-convert.yaml").asText();
+        DaemonConfig parsed = new DaemonConfigLoader(Map.of())
+                .parse(config.replace("/etc/glance-convert/secret/id-namespace", idNamespaceFile().toString()),
+                        Path.of("configmap.yaml"), Path.of("."));
+        assertEquals(1, parsed.clouds().size());
+        int port = load("deployment.yaml").at("/spec/template/spec/containers/0/ports/0/containerPort").asInt();
+        assertEquals(port, parsed.metrics().port(), "the container exposes the port the daemon listens on");
+        assertEquals("0.0.0.0", parsed.metrics().bind(), "in a pod, metrics must be reachable from outside");
+    }
+
+    private static Path idNamespaceFile() throws Exception {
+        Path f = Files.createTempFile("id-namespace", "");
+        Files.writeString(f, java.util.UUID.randomUUID().toString());
+        f.toFile().deleteOnExit();
+        return f;
     }
 
     @Test
