@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import org.glanceconvert.image.Zeros;
 
 /** Writes that finish: channels may take fewer bytes than offered. */
 public final class ChannelWrites {

@@ -1,6 +1,7 @@
 package org.glanceconvert.convert;
 
 import java.nio.ByteBuffer;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A piece of the virtual disk on its way to a writer, granule-aligned at its start: either a

@@ -26,7 +26,7 @@
  * reads data in chunks of up to 4 MiB on the workers (readers are thread-safe, so decompressing
  * sources decode in parallel), pads the last granule with zeros, marks all-zero granules
  * ({@link org.glanceconvert.convert.Chunk#isZeroGranule}) without copying
- * ({@link org.glanceconvert.convert.Zeros}), calls the writer's encoder on the worker, and
+ * ({@link org.glanceconvert.image.Zeros}), calls the writer's encoder on the worker, and
  * delivers chunk and result in order. In-flight chunks are bounded (64 MiB of buffers at most),
  * so memory does not grow with the image. A chunk's buffer is reused after the sink returns.
  *

@@ -2,7 +2,7 @@ package org.glanceconvert.format.qcow2;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Extent;
@@ -10,6 +10,7 @@ import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A qcow2 image as a virtual disk: the active L1 table (checked and held in memory, within
@@ -20,7 +21,6 @@ import org.glanceconvert.image.VirtualDisk;
 final class Qcow2Disk implements VirtualDisk {
     /** Decompressed clusters kept for readers that read a compressed cluster in several pieces. */
     private static final int DECOMPRESSED_CACHE_CLUSTERS = 4;
-    private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final ByteSource source;
     private final Qcow2Geometry g;
@@ -105,36 +105,21 @@ final class Qcow2Disk implements VirtualDisk {
                     byte[] cluster = decompressedCluster(run.entry);
                     dst.put(cluster, (int) (pos & (g.clusterSize - 1)), n);
                 }
-                case ZERO, UNALLOCATED -> putZeros(dst, n);
+                case ZERO, UNALLOCATED -> Zeros.fill(dst, n);
             }
             pos += n;
         }
     }
 
-    private static void putZeros(ByteBuffer dst, int n) {
-        if (dst.hasArray()) {
-            int at = dst.arrayOffset() + dst.position();
-            Arrays.fill(dst.array(), at, at + n, (byte) 0);
-            dst.position(dst.position() + n);
-            return;
-        }
-        for (int left = n; left > 0; ) {
-            int k = Math.min(left, ZEROS.length);
-            dst.put(ZEROS, 0, k);
-            left -= k;
-        }
+    private byte[] decompressedCluster(long entry) throws IOException {
+        return decompressed.get(entry, this::decompress);
     }
 
-    private byte[] decompressedCluster(long entry) throws IOException {
-        byte[] cluster = decompressed.get(entry);
-        if (cluster != null) {
-            return cluster;
-        }
+    private byte[] decompress(long entry) throws IOException {
         int length = L2Entry.compressedBytesInFile(g, entry);
         byte[] input = SourceReads.readBytes(source, g.compressedOffset(entry), length, "compressed cluster");
-        cluster = new byte[g.clusterSize];
+        byte[] cluster = new byte[g.clusterSize];
         decompressor.decompress(input, length, cluster);
-        decompressed.put(entry, cluster);
         return cluster;
     }
 

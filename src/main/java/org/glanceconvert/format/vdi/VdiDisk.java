@@ -6,14 +6,13 @@ import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A VDI image as a virtual disk. The block map was read and checked when the disk was opened and
  * never changes, so concurrent reads need no locking.
  */
 final class VdiDisk implements VirtualDisk {
-    private static final byte[] ZEROS = new byte[64 * 1024];
-
     private final ByteSource source;
     private final VdiBlockMap map;
     private final long size;
@@ -81,7 +80,7 @@ final class VdiDisk implements VirtualDisk {
             int n = (int) Math.min(dst.remaining(), blockSize - within);
             int entry = map.entry(block);
             if (entry == VdiHeader.ENTRY_FREE || entry == VdiHeader.ENTRY_ZERO) {
-                fillZeros(dst, n);
+                Zeros.fill(dst, n);
             } else {
                 ByteBuffer part = dst.slice(dst.position(), n);
                 source.readFully(hostOffset(entry, within), part);
@@ -93,15 +92,6 @@ final class VdiDisk implements VirtualDisk {
 
     private long hostOffset(int entry, long within) {
         return dataOffset + Integer.toUnsignedLong(entry) * blockSize + within;
-    }
-
-    private static void fillZeros(ByteBuffer dst, int n) {
-        int left = n;
-        while (left > 0) {
-            int k = Math.min(left, ZEROS.length);
-            dst.put(ZEROS, 0, k);
-            left -= k;
-        }
     }
 
     @Override

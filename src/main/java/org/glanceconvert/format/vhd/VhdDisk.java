@@ -2,13 +2,13 @@ package org.glanceconvert.format.vhd;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A fixed or dynamic VHD as a virtual disk.
@@ -22,25 +22,17 @@ import org.glanceconvert.image.VirtualDisk;
 public final class VhdDisk implements VirtualDisk {
     private static final int SECTOR = 512;
 
-    private static final byte[] ZEROS = new byte[64 * 1024];
-
     private final ByteSource source;
     private final VhdLayout layout;
     private final long size;
-    private final Map<Long, byte[]> bitmaps;
+    private final BoundedCache<Long, byte[]> bitmaps;
 
     private VhdDisk(ByteSource source, VhdLayout layout, long cacheBytes) {
         this.source = source;
         this.layout = layout;
         this.size = layout.virtualSize();
         long bitmapBytes = layout.fixed() ? SECTOR : layout.header().bitmapSize();
-        int maxBitmaps = (int) Math.max(4, Math.min(1 << 16, cacheBytes / bitmapBytes));
-        this.bitmaps = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
-                return size() > maxBitmaps;
-            }
-        };
+        this.bitmaps = new BoundedCache<>((int) Math.max(4, Math.min(1 << 16, cacheBytes / bitmapBytes)));
     }
 
     /**
@@ -93,7 +85,7 @@ public final class VhdDisk implements VirtualDisk {
     private void readBlock(long block, long inBlock, ByteBuffer part) throws IOException {
         long start = layout.bat().blockStart(block);
         if (start < 0) {
-            zero(part);
+            Zeros.fill(part);
             return;
         }
         byte[] bitmap = bitmap(block, start);
@@ -108,7 +100,7 @@ public final class VhdDisk implements VirtualDisk {
             if (present) {
                 source.readFully(dataStart + pos, run);
             } else {
-                zero(run);
+                Zeros.fill(run);
             }
             part.position(part.position() + (int) (runEnd - pos));
             pos = runEnd;
@@ -141,24 +133,8 @@ public final class VhdDisk implements VirtualDisk {
     }
 
     private byte[] bitmap(long block, long start) throws IOException {
-        byte[] bitmap;
-        synchronized (bitmaps) {
-            bitmap = bitmaps.get(block);
-        }
-        if (bitmap == null) {
-            int sectors = (int) (layout.header().blockSize() / SECTOR);
-            bitmap = source.readBytes(start, (sectors + 7) / 8);
-            synchronized (bitmaps) {
-                bitmaps.put(block, bitmap);
-            }
-        }
-        return bitmap;
-    }
-
-    private static void zero(ByteBuffer buf) {
-        while (buf.hasRemaining()) {
-            buf.put(ZEROS, 0, Math.min(ZEROS.length, buf.remaining()));
-        }
+        int sectors = (int) (layout.header().blockSize() / SECTOR);
+        return bitmaps.get(block, b -> source.readBytes(start, (sectors + 7) / 8));
     }
 
     @Override

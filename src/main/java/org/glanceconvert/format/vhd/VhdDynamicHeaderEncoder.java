@@ -24,7 +24,7 @@ public final class VhdDynamicHeaderEncoder {
         b.putInt(blockSize);
         // Checksum, parent id, timestamp, name and locators stay zero: no parent.
         byte[] header = b.array();
-        ByteBuffer.wrap(header).putInt(CHECKSUM_OFFSET, VhdFooterEncoder.checksum(header));
+        VhdChecksum.store(header, 0, SIZE, CHECKSUM_OFFSET);
         return header;
     }
 }

@@ -63,17 +63,8 @@ public final class VhdFooterEncoder {
         b.put(f.uniqueId(), 0, 16);
         b.put((byte) 0); // saved state
         byte[] footer = b.array();
-        ByteBuffer.wrap(footer).putInt(CHECKSUM_OFFSET, checksum(footer));
+        VhdChecksum.store(footer, 0, SIZE, CHECKSUM_OFFSET);
         return footer;
-    }
-
-    /** One's complement of the byte sum, the checksum field counting as zero (footer and dynamic header). */
-    static int checksum(byte[] bytes) {
-        int sum = 0;
-        for (byte x : bytes) {
-            sum += x & 0xff;
-        }
-        return ~sum;
     }
 
     /**

@@ -2,8 +2,7 @@ package org.glanceconvert.format.vhdx;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Extent;
@@ -11,6 +10,7 @@ import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A VHDX as a virtual disk. Fully present blocks are data where the BAT says; zero blocks read as
@@ -22,15 +22,13 @@ import org.glanceconvert.image.VirtualDisk;
 public final class VhdxDisk implements VirtualDisk {
     private static final int BITMAP_PIECE = 4096;
 
-    private static final byte[] ZEROS = new byte[64 * 1024];
-
     private final ByteSource source;
     private final VhdxLayout layout;
     private final VhdxBat bat;
     private final long size;
     private final long blockSize;
     private final long sectorSize;
-    private final Map<Long, byte[]> bitmapPieces;
+    private final BoundedCache<Long, byte[]> bitmapPieces;
 
     private VhdxDisk(ByteSource source, VhdxLayout layout, long cacheBytes) {
         this.source = source;
@@ -39,13 +37,7 @@ public final class VhdxDisk implements VirtualDisk {
         this.size = layout.virtualSize();
         this.blockSize = bat.blockSize();
         this.sectorSize = layout.metadata().logicalSectorSize();
-        int maxPieces = (int) Math.max(4, Math.min(1 << 16, cacheBytes / BITMAP_PIECE));
-        this.bitmapPieces = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
-                return size() > maxPieces;
-            }
-        };
+        this.bitmapPieces = new BoundedCache<>((int) Math.max(4, Math.min(1 << 16, cacheBytes / BITMAP_PIECE)));
     }
 
     /**
@@ -105,13 +97,13 @@ public final class VhdxDisk implements VirtualDisk {
                     if (present) {
                         source.readFully(VhdxBat.fileOffset(entry) + pos, run);
                     } else {
-                        zero(run);
+                        Zeros.fill(run);
                     }
                     part.position(part.position() + (int) (runEnd - pos));
                     pos = runEnd;
                 }
             }
-            default -> zero(part);
+            default -> Zeros.fill(part);
         }
     }
 
@@ -132,28 +124,15 @@ public final class VhdxDisk implements VirtualDisk {
         long byteIndex = bit / 8;
         long piece = byteIndex / BITMAP_PIECE;
         long key = chunk * (VhdxBat.BITMAP_BLOCK_SIZE / BITMAP_PIECE) + piece;
-        byte[] bytes;
-        synchronized (bitmapPieces) {
-            bytes = bitmapPieces.get(key);
-        }
-        if (bytes == null) {
+        byte[] bytes = bitmapPieces.get(key, k -> {
             long entry = bat.bitmapEntry(chunk);
             if (VhdxBat.state(entry) != VhdxBat.BITMAP_PRESENT) {
                 throw new ImageFormatException(Check.VHDX_BAT, "block " + block
                         + " is partially present but its chunk has no sector bitmap block");
             }
-            bytes = source.readBytes(VhdxBat.fileOffset(entry) + piece * BITMAP_PIECE, BITMAP_PIECE);
-            synchronized (bitmapPieces) {
-                bitmapPieces.put(key, bytes);
-            }
-        }
+            return source.readBytes(VhdxBat.fileOffset(entry) + piece * BITMAP_PIECE, BITMAP_PIECE);
+        });
         return (bytes[(int) (byteIndex % BITMAP_PIECE)] & (1 << (bit & 7))) != 0;
-    }
-
-    private static void zero(ByteBuffer buf) {
-        while (buf.hasRemaining()) {
-            buf.put(ZEROS, 0, Math.min(ZEROS.length, buf.remaining()));
-        }
     }
 
     @Override

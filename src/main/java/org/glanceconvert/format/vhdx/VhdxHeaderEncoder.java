@@ -3,7 +3,6 @@ package org.glanceconvert.format.vhdx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32C;
 
 /**
  * Encodes the structures of the VHDX header section (MS-VHDX 2.2): file type identifier, header
@@ -58,23 +57,20 @@ public final class VhdxHeaderEncoder {
         b.putInt(0); // checksum, below
         b.putInt(2); // entry count
         b.putInt(0);
-        region(b, VhdxGuidEncoder.BAT_REGION, batOffset, batLength);
-        region(b, VhdxGuidEncoder.METADATA_REGION, metadataOffset, metadataLength);
+        region(b, VhdxRegionTable.BAT, batOffset, batLength);
+        region(b, VhdxRegionTable.METADATA, metadataOffset, metadataLength);
         return withChecksum(b.array());
     }
 
-    private static void region(ByteBuffer b, String guid, long offset, long length) {
-        b.put(VhdxGuidEncoder.encode(guid));
+    private static void region(ByteBuffer b, VhdxGuid guid, long offset, long length) {
+        b.put(guid.bytes());
         b.putLong(offset);
         b.putInt(Math.toIntExact(length));
         b.putInt(REGION_REQUIRED);
     }
 
-    /** Stores the CRC-32C of the whole structure (checksum field zero) at offset 4. */
-    static byte[] withChecksum(byte[] structure) {
-        CRC32C crc = new CRC32C();
-        crc.update(structure, 0, structure.length);
-        ByteBuffer.wrap(structure).order(ByteOrder.LITTLE_ENDIAN).putInt(CHECKSUM_OFFSET, (int) crc.getValue());
+    private static byte[] withChecksum(byte[] structure) {
+        VhdxChecksum.store(structure, 0, structure.length, CHECKSUM_OFFSET);
         return structure;
     }
 }

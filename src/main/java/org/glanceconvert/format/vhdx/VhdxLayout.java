@@ -8,6 +8,7 @@ import java.util.List;
 import org.glanceconvert.format.FormatReport;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileRegion;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 
@@ -78,13 +79,13 @@ public final class VhdxLayout {
                     + " bytes cannot hold the " + entries + " entries a disk of " + metadata.virtualDiskSize()
                     + " bytes in blocks of " + metadata.blockSize() + " needs");
         }
-        List<VhdxBat.Reserved> reserved = new ArrayList<>();
-        reserved.add(new VhdxBat.Reserved("header section", 0, HEADER_SECTION_SIZE));
+        List<FileRegion> reserved = new ArrayList<>();
+        reserved.add(new FileRegion("header section", 0, HEADER_SECTION_SIZE));
         if (log != null) {
-            reserved.add(new VhdxBat.Reserved("log", log[0], log[1]));
+            reserved.add(new FileRegion("log", log[0], log[1]));
         }
         for (VhdxRegionTable.Region r : regions.regions()) {
-            reserved.add(new VhdxBat.Reserved(r.name(), r.fileOffset(), r.end()));
+            reserved.add(new FileRegion(r.name(), r.fileOffset(), r.end()));
         }
         VhdxBat bat = new VhdxBat(source, batRegion.fileOffset(), entries, metadata.blockSize(), metadata.chunkRatio(),
                 metadata.virtualDiskSize(), size, metadata.hasParent(), reserved, limits.maxCacheBytes() / 2);

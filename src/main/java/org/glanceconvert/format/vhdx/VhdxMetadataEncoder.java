@@ -31,11 +31,11 @@ public final class VhdxMetadataEncoder {
         b.putShort((short) 5); // entry count
         b.put(new byte[20]);
         int offset = ITEMS_OFFSET;
-        offset = entry(b, VhdxGuidEncoder.FILE_PARAMETERS, offset, 8, IS_REQUIRED);
-        offset = entry(b, VhdxGuidEncoder.VIRTUAL_DISK_SIZE, offset, 8, IS_VIRTUAL_DISK | IS_REQUIRED);
-        offset = entry(b, VhdxGuidEncoder.PAGE_83_DATA, offset, 16, IS_VIRTUAL_DISK | IS_REQUIRED);
-        offset = entry(b, VhdxGuidEncoder.LOGICAL_SECTOR_SIZE, offset, 4, IS_VIRTUAL_DISK | IS_REQUIRED);
-        entry(b, VhdxGuidEncoder.PHYSICAL_SECTOR_SIZE, offset, 4, IS_VIRTUAL_DISK | IS_REQUIRED);
+        offset = entry(b, VhdxMetadata.FILE_PARAMETERS, offset, 8, IS_REQUIRED);
+        offset = entry(b, VhdxMetadata.VIRTUAL_DISK_SIZE, offset, 8, IS_VIRTUAL_DISK | IS_REQUIRED);
+        offset = entry(b, VhdxMetadata.VIRTUAL_DISK_ID, offset, 16, IS_VIRTUAL_DISK | IS_REQUIRED);
+        offset = entry(b, VhdxMetadata.LOGICAL_SECTOR_SIZE, offset, 4, IS_VIRTUAL_DISK | IS_REQUIRED);
+        entry(b, VhdxMetadata.PHYSICAL_SECTOR_SIZE, offset, 4, IS_VIRTUAL_DISK | IS_REQUIRED);
 
         b.position(ITEMS_OFFSET);
         b.putInt(Math.toIntExact(blockSize));
@@ -47,8 +47,8 @@ public final class VhdxMetadataEncoder {
         return b.array();
     }
 
-    private static int entry(ByteBuffer b, String guid, int offset, int length, int flags) {
-        b.put(VhdxGuidEncoder.encode(guid));
+    private static int entry(ByteBuffer b, VhdxGuid guid, int offset, int length, int flags) {
+        b.put(guid.bytes());
         b.putInt(offset);
         b.putInt(length);
         b.putInt(flags);

@@ -91,13 +91,13 @@ public final class VhdxWriter implements DiskFormatWriter {
 
         out.write(layout.metadataOffset,
                 VhdxMetadataEncoder.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
-                        VhdxGuidEncoder.random(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
+                        VhdxGuid.random().bytes(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
         byte[] regions = VhdxHeaderEncoder.regionTable(VhdxWriterLayout.BAT_OFFSET, layout.batLength,
                 layout.metadataOffset, VhdxWriterLayout.METADATA_LENGTH);
         out.write(VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
         out.write(VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
-        byte[] fileWrite = VhdxGuidEncoder.random();
-        byte[] dataWrite = VhdxGuidEncoder.random();
+        byte[] fileWrite = VhdxGuid.random().bytes();
+        byte[] dataWrite = VhdxGuid.random().bytes();
         // Two valid headers; the higher sequence number is the current one.
         out.write(VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
