@@ -26,6 +26,19 @@ public final class ChannelWrites {
         }
     }
 
+    /**
+     * Makes the file exactly {@code length} bytes long; a tail it gains reads as zero and stays a
+     * hole (FileChannel cannot extend a file without writing: one zero byte costs one block).
+     */
+    public static void setLength(FileChannel out, long length) throws IOException {
+        long size = out.size();
+        if (size > length) {
+            out.truncate(length);
+        } else if (size < length) {
+            writeFully(out, ByteBuffer.allocate(1), length - 1);
+        }
+    }
+
     /** Writes {@code length} zero bytes to the stream (holes of a format that has none). */
     public static void writeZeros(WritableByteChannel out, long length) throws IOException {
         ByteBuffer zeros = Zeros.block(1);

@@ -30,6 +30,11 @@
  * delivers chunk and result in order. In-flight chunks are bounded (64 MiB of buffers at most),
  * so memory does not grow with the image. A chunk's buffer is reused after the sink returns.
  *
+ * <p>File writers whose format places whole blocks (raw, fixed and dynamic VHD and VHDX,
+ * monolithicSparse VMDK) use {@link org.glanceconvert.convert.BlockCopier}: it runs the pipeline
+ * with 4 KiB granules and asks the writer where each block that holds data goes, the first time
+ * data is found in it; zero granules stay holes in the file.
+ *
  * <p>Writers that must size their tables before writing data (stream output) walk
  * {@link org.glanceconvert.convert.SpanPlanner} first with the same granule: the pipeline then
  * delivers exactly the data granules the plan counted. For other parallel work with ordered

@@ -8,11 +8,11 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import org.glanceconvert.convert.BlockCopier;
+import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.format.DiskFormatWriter;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.output.NonZeroChunks;
-import org.glanceconvert.format.output.SparseFileOutput;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
@@ -36,7 +36,6 @@ public final class VhdWriter implements DiskFormatWriter {
     private static final long BAT_OFFSET = DYNAMIC_HEADER_OFFSET + VhdDynamicHeaderEncoder.SIZE;
     /** Bitmap of one 2 MiB block: one bit per sector, padded to a sector. */
     private static final int BITMAP_SIZE = SECTOR;
-    private static final int CHUNK = 64 * 1024;
     private static final long UNIX_SECONDS_AT_VHD_EPOCH = 946_684_800L;
 
     @Override
@@ -77,9 +76,9 @@ public final class VhdWriter implements DiskFormatWriter {
             throws IOException {
         validate(source, options);
         if (fixed(options)) {
-            writeFixed(source, new SparseFileOutput(out), progress);
+            writeFixed(source, out, options.threads(), progress);
         } else {
-            writeDynamic(source, new SparseFileOutput(out), progress);
+            writeDynamic(source, out, options.threads(), progress);
         }
     }
 
@@ -89,53 +88,62 @@ public final class VhdWriter implements DiskFormatWriter {
         throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be written as a stream");
     }
 
-    private static void writeFixed(VirtualDisk source, SparseFileOutput out, WriteProgress progress)
+    private static void writeFixed(VirtualDisk source, FileChannel out, int threads, WriteProgress progress)
             throws IOException {
         long size = roundedSize(source);
-        byte[] chunk = new byte[CHUNK];
-        NonZeroChunks chunks = new NonZeroChunks(source, CHUNK, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            out.writeSkippingZeros(offset, chunk, 0, (int) Math.min(CHUNK, size - offset));
-        }
-        out.write(size, footer(size, VhdFooterEncoder.TYPE_FIXED, VhdFooterEncoder.NO_DATA_OFFSET));
-        out.finish(size + VhdFooterEncoder.SIZE);
+        BlockCopier.inPlace(0).copy(source, out, threads, progress);
+        write(out, size, footer(size, VhdFooterEncoder.TYPE_FIXED, VhdFooterEncoder.NO_DATA_OFFSET));
+        ChannelWrites.setLength(out, size + VhdFooterEncoder.SIZE);
     }
 
-    private static void writeDynamic(VirtualDisk source, SparseFileOutput out, WriteProgress progress)
+    private static void writeDynamic(VirtualDisk source, FileChannel out, int threads, WriteProgress progress)
             throws IOException {
         long size = roundedSize(source);
         int blocks = (int) ((size + BLOCK_SIZE - 1) / BLOCK_SIZE);
         long batBytes = ((blocks * 4L + SECTOR - 1) / SECTOR) * SECTOR;
-        // At most 1020 Ki entries (4 MiB) under the 2040 GiB limit checked by validate.
-        int[] bat = new int[blocks];
-        Arrays.fill(bat, -1);
-        byte[] bitmap = new byte[BITMAP_SIZE];
-        Arrays.fill(bitmap, (byte) 0xff);
-
-        long next = BAT_OFFSET + batBytes;
-        byte[] chunk = new byte[CHUNK];
-        NonZeroChunks chunks = new NonZeroChunks(source, CHUNK, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            int block = (int) (offset / BLOCK_SIZE);
-            if (bat[block] == -1) {
-                bat[block] = sectorEntry(next);
-                // Every sector of an allocated block is stored (zeros as holes), so every bit is set.
-                out.write(next, bitmap);
-                next += BITMAP_SIZE + BLOCK_SIZE;
-            }
-            long blockData = (bat[block] & 0xffff_ffffL) * SECTOR + BITMAP_SIZE;
-            out.writeSkippingZeros(blockData + offset % BLOCK_SIZE, chunk, 0, CHUNK);
-        }
+        AppendedBlocks appended = new AppendedBlocks(out, blocks, BAT_OFFSET + batBytes);
+        BlockCopier.placed(BLOCK_SIZE, appended).copy(source, out, threads, progress);
 
         byte[] footer = footer(size, VhdFooterEncoder.TYPE_DYNAMIC, DYNAMIC_HEADER_OFFSET);
-        out.write(0, footer);
-        out.write(DYNAMIC_HEADER_OFFSET, VhdDynamicHeaderEncoder.encode(BAT_OFFSET, blocks, BLOCK_SIZE));
+        write(out, 0, footer);
+        write(out, DYNAMIC_HEADER_OFFSET, VhdDynamicHeaderEncoder.encode(BAT_OFFSET, blocks, BLOCK_SIZE));
         ByteBuffer table = ByteBuffer.allocate((int) batBytes);
         Arrays.fill(table.array(), (byte) 0xff);
-        table.asIntBuffer().put(bat);
-        out.write(BAT_OFFSET, table.array());
-        out.write(next, footer);
-        out.finish(next + VhdFooterEncoder.SIZE);
+        table.asIntBuffer().put(appended.bat);
+        write(out, BAT_OFFSET, table.array());
+        write(out, appended.next, footer);
+        ChannelWrites.setLength(out, appended.next + VhdFooterEncoder.SIZE);
+    }
+
+    /** Appends each block that holds data after the last one: its sector bitmap, then its data. */
+    private static final class AppendedBlocks implements BlockCopier.Placement {
+        private final FileChannel out;
+        /** At most 1020 Ki entries (4 MiB) under the 2040 GiB limit checked by validate. */
+        private final int[] bat;
+        private final byte[] bitmap = new byte[BITMAP_SIZE];
+        private long next;
+
+        AppendedBlocks(FileChannel out, int blocks, long first) {
+            this.out = out;
+            this.bat = new int[blocks];
+            this.next = first;
+            Arrays.fill(bat, -1);
+            // Every sector of an allocated block is stored (zeros as holes), so every bit is set.
+            Arrays.fill(bitmap, (byte) 0xff);
+        }
+
+        @Override
+        public long place(long block) throws IOException {
+            long start = next;
+            bat[(int) block] = sectorEntry(start);
+            write(out, start, bitmap);
+            next += BITMAP_SIZE + BLOCK_SIZE;
+            return start + BITMAP_SIZE;
+        }
+    }
+
+    private static void write(FileChannel out, long position, byte[] bytes) throws IOException {
+        ChannelWrites.writeFully(out, ByteBuffer.wrap(bytes), position);
     }
 
     private static int sectorEntry(long fileOffset) throws ImageFormatException {

@@ -1,15 +1,16 @@
 package org.glanceconvert.format.vhdx;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.Locale;
 import java.util.Set;
+import org.glanceconvert.convert.BlockCopier;
+import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.format.DiskFormatWriter;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.output.NonZeroChunks;
-import org.glanceconvert.format.output.SparseFileOutput;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
@@ -77,71 +78,54 @@ public final class VhdxWriter implements DiskFormatWriter {
     }
 
     @Override
-    public void write(VirtualDisk source, FileChannel channel, WriteOptions options, WriteProgress progress)
+    public void write(VirtualDisk source, FileChannel out, WriteOptions options, WriteProgress progress)
             throws IOException {
         validate(source, options);
         Settings settings = settings(source, options);
         VhdxWriterLayout layout = new VhdxWriterLayout(roundedSize(source), settings.blockSize());
-        SparseFileOutput out = new SparseFileOutput(channel);
         VhdxBatWriter bat = new VhdxBatWriter(out, layout);
 
-        long end = settings.fixed() ? writeFixedBlocks(source, layout, out, bat, progress)
-                : writeDynamicBlocks(source, layout, out, bat, progress);
+        long end = settings.fixed() ? writeFixedBlocks(source, layout, out, bat, options.threads(), progress)
+                : writeDynamicBlocks(source, layout, out, bat, options.threads(), progress);
         bat.finish();
 
-        out.write(layout.metadataOffset,
+        write(out, layout.metadataOffset,
                 VhdxMetadataEncoder.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
                         VhdxGuid.random().bytes(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
         byte[] regions = VhdxHeaderEncoder.regionTable(VhdxWriterLayout.BAT_OFFSET, layout.batLength,
                 layout.metadataOffset, VhdxWriterLayout.METADATA_LENGTH);
-        out.write(VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
-        out.write(VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
+        write(out, VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
+        write(out, VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
         byte[] fileWrite = VhdxGuid.random().bytes();
         byte[] dataWrite = VhdxGuid.random().bytes();
         // Two valid headers; the higher sequence number is the current one.
-        out.write(VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
+        write(out, VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
-        out.write(VhdxWriterLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
+        write(out, VhdxWriterLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
-        out.write(VhdxWriterLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
-        out.finish(end);
+        write(out, VhdxWriterLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
+        ChannelWrites.setLength(out, end);
     }
 
     /** Appends each block that holds data after the last one; returns the file length. */
-    private static long writeDynamicBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
-                                           VhdxBatWriter bat, WriteProgress progress) throws IOException {
-        int chunkSize = (int) VhdxWriterLayout.MiB;
-        byte[] chunk = new byte[chunkSize];
-        long next = layout.dataOffset;
-        long currentBlock = -1;
-        long currentOffset = 0;
-        NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            long block = offset / layout.blockSize;
-            if (block != currentBlock) {
-                currentBlock = block;
-                currentOffset = next;
-                next += layout.blockSize;
-                bat.present(block, currentOffset);
-            }
-            out.writeSkippingZeros(currentOffset + offset % layout.blockSize, chunk, 0, chunkSize);
-        }
-        return next;
+    private static long writeDynamicBlocks(VirtualDisk source, VhdxWriterLayout layout, FileChannel out,
+                                           VhdxBatWriter bat, int threads, WriteProgress progress) throws IOException {
+        BlockCopier.placed(layout.blockSize, bat::append).copy(source, out, threads, progress);
+        return bat.appendedEnd();
     }
 
     /** Places every block at its own offset; unwritten ranges stay holes. Returns the file length. */
-    private static long writeFixedBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
-                                         VhdxBatWriter bat, WriteProgress progress) throws IOException {
+    private static long writeFixedBlocks(VirtualDisk source, VhdxWriterLayout layout, FileChannel out,
+                                         VhdxBatWriter bat, int threads, WriteProgress progress) throws IOException {
         for (long block = 0; block < layout.payloadBlocks; block++) {
             bat.present(block, layout.dataOffset + block * layout.blockSize);
         }
-        int chunkSize = (int) VhdxWriterLayout.MiB;
-        byte[] chunk = new byte[chunkSize];
-        NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            out.writeSkippingZeros(layout.dataOffset + offset, chunk, 0, chunkSize);
-        }
+        BlockCopier.inPlace(layout.dataOffset).copy(source, out, threads, progress);
         return layout.dataOffset + layout.payloadBlocks * layout.blockSize;
+    }
+
+    static void write(FileChannel out, long position, byte[] bytes) throws IOException {
+        ChannelWrites.writeFully(out, ByteBuffer.wrap(bytes), position);
     }
 
     /** VHDX sizes are whole logical sectors; a partial last sector is padded with zeros. */

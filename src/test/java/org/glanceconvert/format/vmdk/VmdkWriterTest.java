@@ -1,13 +1,13 @@
 package org.glanceconvert.format.vmdk;
 
-import static org.glanceconvert.format.output.WriterFixtures.assertCheckClean;
-import static org.glanceconvert.format.output.WriterFixtures.assertIdentical;
-import static org.glanceconvert.format.output.WriterFixtures.options;
-import static org.glanceconvert.format.output.WriterFixtures.readAt;
-import static org.glanceconvert.format.output.WriterFixtures.sparseRaw;
-import static org.glanceconvert.format.output.WriterFixtures.unallocatedDisk;
-import static org.glanceconvert.format.output.WriterFixtures.writeFile;
-import static org.glanceconvert.format.output.WriterFixtures.writeStream;
+import static org.glanceconvert.testing.WriterFixtures.assertCheckClean;
+import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
+import static org.glanceconvert.testing.WriterFixtures.options;
+import static org.glanceconvert.testing.WriterFixtures.readAt;
+import static org.glanceconvert.testing.WriterFixtures.sparseRaw;
+import static org.glanceconvert.testing.WriterFixtures.unallocatedDisk;
+import static org.glanceconvert.testing.WriterFixtures.writeFile;
+import static org.glanceconvert.testing.WriterFixtures.writeStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.glanceconvert.format.output;
+package org.glanceconvert.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
