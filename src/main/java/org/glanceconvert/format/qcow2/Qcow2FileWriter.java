@@ -80,7 +80,7 @@ final class Qcow2FileWriter {
             ChannelWrites.writeFully(out, table, l1Offset);
         }
         long[] refcountTable = allocator.finish();
-        ByteBuffer header = Qcow2OutputHeader.encode(settings, source.size(), l1.length, l1Offset,
+        ByteBuffer header = Qcow2Header.encode(settings, source.size(), l1.length, l1Offset,
                 refcountTable[0], Math.toIntExact(refcountTable[1]));
         ChannelWrites.writeFully(out, header, headerOffset);
     }

@@ -27,8 +27,6 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
     /** Refcount entries are 16 bits (refcount_order 4). */
     static final int REFCOUNT_ORDER = 4;
     static final int MAX_REFCOUNT = 0xffff;
-    /** Version 3 header with the compression_type byte, padded to a multiple of 8. */
-    static final int HEADER_LENGTH = 112;
     /** The block layer counts in 512-byte sectors: virtual sizes are rounded up to one, as qemu-img does. */
     static final int SECTOR = 512;
 
@@ -95,8 +93,8 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
         }
     }
 
-    /** Bit position of the sector count in a compressed cluster descriptor: 62 - (cluster_bits - 8). */
+    /** Bit position of the sector count in a compressed cluster descriptor. */
     int compressedOffsetBits() {
-        return 62 - (clusterBits - 8);
+        return Qcow2Geometry.compressedSizeShift(clusterBits);
     }
 }

@@ -31,9 +31,9 @@ public final class VhdWriter implements DiskFormatWriter {
     static final int SECTOR = 512;
     static final int BLOCK_SIZE = 2 * 1024 * 1024;
     /** 2040 GiB, the largest size qemu opens and the format allows. */
-    static final long MAX_SIZE = 0xff000000L * SECTOR;
-    private static final long DYNAMIC_HEADER_OFFSET = VhdFooterEncoder.SIZE;
-    private static final long BAT_OFFSET = DYNAMIC_HEADER_OFFSET + VhdDynamicHeaderEncoder.SIZE;
+    static final long MAX_SIZE = VhdFooter.MAX_SECTORS * SECTOR;
+    private static final long DYNAMIC_HEADER_OFFSET = VhdFooter.SIZE;
+    private static final long BAT_OFFSET = DYNAMIC_HEADER_OFFSET + VhdDynamicHeader.SIZE;
     /** Bitmap of one 2 MiB block: one bit per sector, padded to a sector. */
     private static final int BITMAP_SIZE = SECTOR;
     private static final long UNIX_SECONDS_AT_VHD_EPOCH = 946_684_800L;
@@ -92,8 +92,8 @@ public final class VhdWriter implements DiskFormatWriter {
             throws IOException {
         long size = roundedSize(source);
         BlockCopier.inPlace(0).copy(source, out, threads, progress);
-        write(out, size, footer(size, VhdFooterEncoder.TYPE_FIXED, VhdFooterEncoder.NO_DATA_OFFSET));
-        ChannelWrites.setLength(out, size + VhdFooterEncoder.SIZE);
+        write(out, size, footer(size, VhdFooter.DiskType.FIXED, VhdFooter.NO_DATA_OFFSET));
+        ChannelWrites.setLength(out, size + VhdFooter.SIZE);
     }
 
     private static void writeDynamic(VirtualDisk source, FileChannel out, int threads, WriteProgress progress)
@@ -104,15 +104,15 @@ public final class VhdWriter implements DiskFormatWriter {
         AppendedBlocks appended = new AppendedBlocks(out, blocks, BAT_OFFSET + batBytes);
         BlockCopier.placed(BLOCK_SIZE, appended).copy(source, out, threads, progress);
 
-        byte[] footer = footer(size, VhdFooterEncoder.TYPE_DYNAMIC, DYNAMIC_HEADER_OFFSET);
+        byte[] footer = footer(size, VhdFooter.DiskType.DYNAMIC, DYNAMIC_HEADER_OFFSET);
         write(out, 0, footer);
-        write(out, DYNAMIC_HEADER_OFFSET, VhdDynamicHeaderEncoder.encode(BAT_OFFSET, blocks, BLOCK_SIZE));
+        write(out, DYNAMIC_HEADER_OFFSET, VhdDynamicHeader.create(BAT_OFFSET, blocks, BLOCK_SIZE).bytes());
         ByteBuffer table = ByteBuffer.allocate((int) batBytes);
         Arrays.fill(table.array(), (byte) 0xff);
         table.asIntBuffer().put(appended.bat);
         write(out, BAT_OFFSET, table.array());
         write(out, appended.next, footer);
-        ChannelWrites.setLength(out, appended.next + VhdFooterEncoder.SIZE);
+        ChannelWrites.setLength(out, appended.next + VhdFooter.SIZE);
     }
 
     /** Appends each block that holds data after the last one: its sector bitmap, then its data. */
@@ -154,13 +154,12 @@ public final class VhdWriter implements DiskFormatWriter {
         return (int) sector;
     }
 
-    private static byte[] footer(long size, int type, long dataOffset) {
+    private static byte[] footer(long size, VhdFooter.DiskType type, long dataOffset) {
         UUID id = UUID.randomUUID();
         byte[] uniqueId = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
                 .putLong(id.getLeastSignificantBits()).array();
         int timestamp = (int) (System.currentTimeMillis() / 1000 - UNIX_SECONDS_AT_VHD_EPOCH);
-        return VhdFooterEncoder.encode(new VhdFooterEncoder.Fields(dataOffset, timestamp, size, size,
-                VhdFooterEncoder.geometry(size / SECTOR), type, uniqueId));
+        return VhdFooter.create(type, dataOffset, size, timestamp, uniqueId).bytes();
     }
 
     /** VHD sizes are whole sectors; a source with a partial last sector is padded with zeros. */

@@ -98,9 +98,14 @@ public final class VhdxBat {
         return chunkRatio;
     }
 
+    /** The BAT index of payload block {@code block}: a sector bitmap entry follows every chunk of them. */
+    public static long payloadIndex(long block, long chunkRatio) {
+        return block + block / chunkRatio;
+    }
+
     /** The payload entry of virtual block {@code block}, checked when it locates data. */
     public long payloadEntry(long block) throws IOException {
-        long index = block + block / chunkRatio;
+        long index = payloadIndex(block, chunkRatio);
         long entry = rawEntry(index);
         int state = state(entry);
         if (state == PAYLOAD_FULLY_PRESENT || state == PAYLOAD_PARTIALLY_PRESENT) {

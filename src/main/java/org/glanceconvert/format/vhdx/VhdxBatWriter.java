@@ -1,5 +1,7 @@
 package org.glanceconvert.format.vhdx;
 
+import static org.glanceconvert.image.Limits.MiB;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +16,6 @@ import org.glanceconvert.convert.ChannelWrites;
  * entries — which the file's holes already read as.
  */
 final class VhdxBatWriter {
-    static final long PAYLOAD_BLOCK_FULLY_PRESENT = 6;
     private static final int PAGE_ENTRIES = 8192;
 
     private final FileChannel out;
@@ -45,7 +46,7 @@ final class VhdxBatWriter {
 
     /** Records payload block {@code block} as fully present at {@code fileOffset} (1 MiB aligned). */
     void present(long block, long fileOffset) throws IOException {
-        if (fileOffset % VhdxWriterLayout.MiB != 0) {
+        if (fileOffset % MiB != 0) {
             throw new IllegalArgumentException("payload block at " + fileOffset + " is not 1 MiB aligned");
         }
         long index = layout.batIndex(block);
@@ -57,7 +58,7 @@ final class VhdxBatWriter {
             pageStart = index - index % PAGE_ENTRIES;
         }
         // FileOffsetMB sits in bits 20-63, so a 1 MiB aligned offset is its own field.
-        page[(int) (index - pageStart)] = fileOffset | PAYLOAD_BLOCK_FULLY_PRESENT;
+        page[(int) (index - pageStart)] = fileOffset | VhdxBat.PAYLOAD_FULLY_PRESENT;
         dirty = true;
     }
 

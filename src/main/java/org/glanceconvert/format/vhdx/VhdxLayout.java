@@ -1,6 +1,7 @@
 package org.glanceconvert.format.vhdx;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +35,18 @@ public final class VhdxLayout {
         this.regionTable = regionTable;
         this.metadata = metadata;
         this.bat = bat;
+    }
+
+    /**
+     * The file identifier at offset 0: the signature and the creator as UTF-16LE (at most 256
+     * characters); the rest of its 64 KiB is zero.
+     */
+    public static byte[] fileIdentifier(String creator) {
+        byte[] name = creator.getBytes(StandardCharsets.UTF_16LE);
+        ByteBuffer b = ByteBuffer.allocate(SIGNATURE.length + Math.min(name.length, 512));
+        b.put(SIGNATURE);
+        b.put(name, 0, Math.min(name.length, 512));
+        return b.array();
     }
 
     /** True when the file identifier's signature is at offset 0. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.glanceconvert.convert.BlockCopier;
@@ -49,7 +50,7 @@ public final class VhdxWriter implements DiskFormatWriter {
                     "vhdx subformat '" + sub + "' is not supported (dynamic, fixed)");
         };
         long blockSize = options.size("block_size", VhdxWriterLayout.defaultBlockSize(roundedSize(source)));
-        if (blockSize < VhdxWriterLayout.MIN_BLOCK_SIZE || blockSize > VhdxWriterLayout.MAX_BLOCK_SIZE
+        if (blockSize < VhdxMetadata.MIN_BLOCK_SIZE || blockSize > VhdxMetadata.MAX_BLOCK_SIZE
                 || Long.bitCount(blockSize) != 1) {
             throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx block_size " + blockSize
                     + " is not a power of two from 1 MiB to 256 MiB");
@@ -60,7 +61,7 @@ public final class VhdxWriter implements DiskFormatWriter {
     @Override
     public void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException {
         settings(source, options);
-        if (roundedSize(source) > VhdxWriterLayout.MAX_VIRTUAL_SIZE) {
+        if (roundedSize(source) > VhdxMetadata.MAX_VIRTUAL_SIZE) {
             throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "a VHDX holds at most 64 TiB; the disk is "
                     + source.size() + " bytes");
         }
@@ -89,21 +90,22 @@ public final class VhdxWriter implements DiskFormatWriter {
                 : writeDynamicBlocks(source, layout, out, bat, options.threads(), progress);
         bat.finish();
 
-        write(out, layout.metadataOffset,
-                VhdxMetadataEncoder.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
-                        VhdxGuid.random().bytes(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
-        byte[] regions = VhdxHeaderEncoder.regionTable(VhdxWriterLayout.BAT_OFFSET, layout.batLength,
-                layout.metadataOffset, VhdxWriterLayout.METADATA_LENGTH);
-        write(out, VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
-        write(out, VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
-        byte[] fileWrite = VhdxGuid.random().bytes();
-        byte[] dataWrite = VhdxGuid.random().bytes();
+        write(out, layout.metadataOffset, VhdxMetadata.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
+                VhdxGuid.random(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
+        byte[] regions = VhdxRegionTable.encode(List.of(
+                new VhdxRegionTable.Region(VhdxRegionTable.BAT, VhdxWriterLayout.BAT_OFFSET, layout.batLength, true),
+                new VhdxRegionTable.Region(VhdxRegionTable.METADATA, layout.metadataOffset,
+                        VhdxWriterLayout.METADATA_LENGTH, true)));
+        write(out, VhdxRegionTable.FIRST_OFFSET, regions);
+        write(out, VhdxRegionTable.SECOND_OFFSET, regions);
+        VhdxGuid fileWrite = VhdxGuid.random();
+        VhdxGuid dataWrite = VhdxGuid.random();
         // Two valid headers; the higher sequence number is the current one.
-        write(out, VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
+        write(out, VhdxHeader.FIRST_OFFSET, VhdxHeader.encode(1, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
-        write(out, VhdxWriterLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
+        write(out, VhdxHeader.SECOND_OFFSET, VhdxHeader.encode(2, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
-        write(out, VhdxWriterLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
+        write(out, 0, VhdxLayout.fileIdentifier(CREATOR));
         ChannelWrites.setLength(out, end);
     }
 

@@ -47,12 +47,12 @@ final class MonolithicSparseVmdkWriter {
         long tables = gd + layout.gdSectors;
         long overhead = SparseVmdkLayout.alignUp(tables + tablesSectors, GRAIN_SECTORS);
 
-        VmdkHeaderEncoder.Fields header = new VmdkHeaderEncoder.Fields(VERSION,
-                VmdkHeaderEncoder.FLAG_VALID_NEWLINE_TEST | VmdkHeaderEncoder.FLAG_REDUNDANT_GRAIN_TABLE,
-                layout.capacitySectors, GRAIN_SECTORS, 1, DESCRIPTOR_SECTORS, GTES_PER_GT, redundantGd, gd,
-                overhead, VmdkHeaderEncoder.COMPRESSION_NONE);
-        write(out, 0, VmdkHeaderEncoder.encode(header));
-        byte[] descriptor = VmdkDescriptorEncoder.encodeBytes(VmdkWriterOptions.Subformat.MONOLITHIC_SPARSE
+        SparseExtentHeader header = SparseExtentHeader.of(VERSION,
+                SparseExtentHeader.FLAG_NEWLINE_TEST | SparseExtentHeader.FLAG_REDUNDANT_GRAIN_TABLE,
+                layout.capacitySectors, GRAIN_SECTORS, 1, DESCRIPTOR_SECTORS, redundantGd, gd,
+                overhead, SparseExtentHeader.COMPRESSION_NONE);
+        write(out, 0, header.toBytes());
+        byte[] descriptor = VmdkDescriptor.encodeBytes(VmdkWriterOptions.Subformat.MONOLITHIC_SPARSE
                 .createType(), layout.capacitySectors, options.adapterType(), ThreadLocalRandom.current().nextInt());
         if (descriptor.length > DESCRIPTOR_SECTORS * SECTOR) {
             throw new IllegalStateException("descriptor of " + descriptor.length + " bytes does not fit");

@@ -55,30 +55,30 @@ final class StreamOptimizedVmdkWriter {
         directory = new int[layout.grainTables];
         table = new int[GTES_PER_GT];
 
-        byte[] descriptor = VmdkDescriptorEncoder.encodeBytes(VmdkWriterOptions.Subformat.STREAM_OPTIMIZED
+        byte[] descriptor = VmdkDescriptor.encodeBytes(VmdkWriterOptions.Subformat.STREAM_OPTIMIZED
                 .createType(), layout.capacitySectors, options.adapterType(), ThreadLocalRandom.current().nextInt());
         long descriptorSectors = SparseVmdkLayout.ceilDiv(descriptor.length, SECTOR);
         // Like VMware's exporters, the first grain starts on a grain boundary.
         long overhead = SparseVmdkLayout.alignUp(1 + descriptorSectors, GRAIN_SECTORS);
-        VmdkHeaderEncoder.Fields header = new VmdkHeaderEncoder.Fields(VERSION,
-                VmdkHeaderEncoder.FLAG_VALID_NEWLINE_TEST | VmdkHeaderEncoder.FLAG_COMPRESSED_GRAINS
-                        | VmdkHeaderEncoder.FLAG_MARKERS,
-                layout.capacitySectors, GRAIN_SECTORS, 1, descriptorSectors, GTES_PER_GT, 0,
-                VmdkHeaderEncoder.GD_AT_END, overhead, VmdkHeaderEncoder.COMPRESSION_DEFLATE);
-        emit(VmdkHeaderEncoder.encode(header));
+        SparseExtentHeader header = SparseExtentHeader.of(VERSION,
+                SparseExtentHeader.FLAG_NEWLINE_TEST | SparseExtentHeader.FLAG_COMPRESSED
+                        | SparseExtentHeader.FLAG_MARKERS,
+                layout.capacitySectors, GRAIN_SECTORS, 1, descriptorSectors, 0,
+                SparseExtentHeader.GD_AT_END, overhead, SparseExtentHeader.COMPRESSION_DEFLATE);
+        emit(header.toBytes());
         emit(descriptor);
         emitZeros(overhead * SECTOR - written);
 
         writeGrains(progress);
         flushGrainTable();
 
-        emit(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_GRAIN_DIRECTORY, layout.gdSectors));
+        emit(StreamMarker.metadataSector(layout.gdSectors, StreamMarker.GRAIN_DIRECTORY));
         long gdOffset = written / SECTOR;
         emit(littleEndian(directory));
         emitZeros((SECTOR - written % SECTOR) % SECTOR);
-        emit(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_FOOTER, 1));
-        emit(VmdkHeaderEncoder.encode(header.withGdOffset(gdOffset)));
-        emit(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_END_OF_STREAM, 0));
+        emit(StreamMarker.metadataSector(1, StreamMarker.FOOTER));
+        emit(header.withGdOffset(gdOffset).toBytes());
+        emit(StreamMarker.metadataSector(0, StreamMarker.END_OF_STREAM));
     }
 
     /** Compresses the grains in parallel and appends their records in virtual order. */
@@ -127,7 +127,7 @@ final class StreamOptimizedVmdkWriter {
         if (tableIndex < 0) {
             return;
         }
-        emit(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_GRAIN_TABLE, GT_SECTORS));
+        emit(StreamMarker.metadataSector(GT_SECTORS, StreamMarker.GRAIN_TABLE));
         directory[tableIndex] = SparseVmdkLayout.sectorEntry(written);
         emit(littleEndian(table));
         Arrays.fill(table, 0);

@@ -19,8 +19,8 @@ public record VmdkWriterOptions(Subformat subformat, AdapterType adapterType) {
 
     /** The createType written into the descriptor. */
     public enum Subformat {
-        STREAM_OPTIMIZED("streamOptimized"),
-        MONOLITHIC_SPARSE("monolithicSparse");
+        STREAM_OPTIMIZED(VmdkDescriptor.STREAM_OPTIMIZED),
+        MONOLITHIC_SPARSE(VmdkDescriptor.MONOLITHIC_SPARSE);
 
         private final String createType;
 

@@ -51,7 +51,7 @@ class VhdWriterTest {
 
     @Test
     void dynamicKeepsTheExactSizeAndContent() throws IOException {
-        VhdFooterEncoder.Geometry chs = VhdFooterEncoder.geometry(ODD_SIZE / 512);
+        VhdFooter.Geometry chs = VhdFooter.geometry(ODD_SIZE / 512);
         assertNotEquals(ODD_SIZE, chs.sectors() * 512, "the test size must not be a CHS multiple");
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), ODD_SIZE, 21);
         Path vhd = writeFile(writer, raw, dir.resolve("out.vhd"), options());
@@ -72,7 +72,7 @@ class VhdWriterTest {
         assertEquals(ODD_SIZE, infoAsVpc(vhd).get("virtual-size").asLong());
         assertEquals(ODD_SIZE + 512, Files.size(vhd));
         byte[] footer = readAt(vhd, ODD_SIZE, 512);
-        assertFooter(footer, ODD_SIZE, VhdFooterEncoder.TYPE_FIXED);
+        assertFooter(footer, ODD_SIZE, VhdFooter.DiskType.FIXED.code());
         assertEquals(-1L, ByteBuffer.wrap(footer).getLong(16), "fixed disks have no data offset");
     }
 
@@ -148,7 +148,7 @@ class VhdWriterTest {
         byte[] head = readAt(vhd, 0, 512);
         byte[] tail = readAt(vhd, fileSize - 512, 512);
         assertArrayEquals(head, tail, "footer copy at offset 0");
-        assertFooter(tail, size, VhdFooterEncoder.TYPE_DYNAMIC);
+        assertFooter(tail, size, VhdFooter.DiskType.DYNAMIC.code());
         assertEquals(512, ByteBuffer.wrap(tail).getLong(16), "data offset: the dynamic header");
 
         ByteBuffer header = ByteBuffer.wrap(readAt(vhd, 512, 1024));
@@ -180,7 +180,7 @@ class VhdWriterTest {
         assertEquals("qem2", new String(footer, 28, 4, StandardCharsets.US_ASCII));
         assertEquals(size, f.getLong(40), "original size (what Glance reads)");
         assertEquals(size, f.getLong(48), "current size (what qemu reads with qem2)");
-        VhdFooterEncoder.Geometry chs = VhdFooterEncoder.geometry(size / 512);
+        VhdFooter.Geometry chs = VhdFooter.geometry(size / 512);
         assertEquals(chs.cylinders(), f.getShort(56) & 0xffff);
         assertEquals(chs.heads(), footer[58] & 0xff);
         assertEquals(chs.sectorsPerTrack(), footer[59] & 0xff);
