@@ -62,35 +62,20 @@ final class Qcow2Disk implements VirtualDisk {
 
     @Override
     public ExtentCursor extents(long offset) {
-        if (offset < 0 || offset > g.virtualSize) {
-            throw new IllegalArgumentException("offset " + offset + " outside the disk of " + g.virtualSize + " bytes");
-        }
-        return new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= g.virtualSize) {
-                    return null;
-                }
-                Run run = locate(pos, g.virtualSize);
-                Extent extent = switch (run.kind) {
-                    case DATA -> Extent.data(pos, run.length, run.host);
-                    case COMPRESSED -> Extent.data(pos, run.length, -1);
-                    case ZERO -> Extent.zero(pos, run.length);
-                    case UNALLOCATED -> Extent.unallocated(pos, run.length);
-                };
-                pos += run.length;
-                return extent;
-            }
-        };
+        return ExtentCursor.walking(offset, g.virtualSize, pos -> {
+            Run run = locate(pos, g.virtualSize);
+            return switch (run.kind) {
+                case DATA -> Extent.data(pos, run.length, run.host);
+                case COMPRESSED -> Extent.data(pos, run.length, -1);
+                case ZERO -> Extent.zero(pos, run.length);
+                case UNALLOCATED -> Extent.unallocated(pos, run.length);
+            };
+        });
     }
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0 || offset > g.virtualSize - dst.remaining()) {
-            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining());
-        }
+        VirtualDisk.checkInside(offset, dst.remaining(), g.virtualSize);
         long pos = offset;
         while (dst.hasRemaining()) {
             Run run = locate(pos, pos + dst.remaining());

@@ -55,31 +55,15 @@ public final class VmdkDisk implements VirtualDisk {
 
     @Override
     public ExtentCursor extents(long offset) {
-        if (offset < 0 || offset > size) {
-            throw new IllegalArgumentException("offset " + offset + " outside the disk of " + size + " bytes");
-        }
-        ExtentCursor grains = new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= size) {
-                    return null;
-                }
-                long grain = pos / grainBytes;
-                int table = (int) (grain / SparseExtentHeader.GTES_PER_GT);
-                Extent extent;
-                if (tables.absent(table)) {
-                    long end = Math.min(size, (table + 1L) * image.effectiveHeader().grainTableSpan());
-                    extent = Extent.unallocated(pos, end - pos);
-                } else {
-                    extent = grainExtent(grain, pos, Math.min(size, (grain + 1) * grainBytes));
-                }
-                pos = extent.end();
-                return extent;
+        return ExtentCursor.walking(offset, size, pos -> {
+            long grain = pos / grainBytes;
+            int table = (int) (grain / SparseExtentHeader.GTES_PER_GT);
+            if (tables.absent(table)) {
+                long end = Math.min(size, (table + 1L) * image.effectiveHeader().grainTableSpan());
+                return Extent.unallocated(pos, end - pos);
             }
-        };
-        return grains.coalesced();
+            return grainExtent(grain, pos, Math.min(size, (grain + 1) * grainBytes));
+        }).coalesced();
     }
 
     private Extent grainExtent(long grain, long from, long to) throws IOException {
@@ -101,9 +85,7 @@ public final class VmdkDisk implements VirtualDisk {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0 || dst.remaining() > size - offset) {
-            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining());
-        }
+        VirtualDisk.checkInside(offset, dst.remaining(), size);
         long pos = offset;
         while (dst.hasRemaining()) {
             long grain = pos / grainBytes;
