@@ -1,7 +1,6 @@
 package org.glanceconvert.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
@@ -9,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "map", mixinStandardHelpOptions = true,
@@ -22,20 +20,14 @@ final class MapCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON shaped like qemu-img map --output=json.")
     boolean json;
 
-    @Option(names = "-f", paramLabel = "FORMAT", description = "Refuse unless the image is this format.")
-    String format;
-
     @Mixin
-    LimitOptions limitOptions;
-
-    @Parameters(paramLabel = "FILE")
-    Path file;
+    ImageArgument image;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (ImageFile image = ImageFile.open(file, format, limitOptions.limits())) {
-            ExtentCursor cursor = image.disk().extents(0).coalesced();
+        try (ImageFile opened = image.open()) {
+            ExtentCursor cursor = opened.disk().extents(0).coalesced();
             if (json) {
                 printJson(out, cursor);
             } else {
