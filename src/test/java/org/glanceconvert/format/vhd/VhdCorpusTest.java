@@ -19,7 +19,6 @@ import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
@@ -37,12 +36,6 @@ class VhdCorpusTest {
         return Path.of(VhdCorpusTest.class.getResource("/corpus/real/" + name).toURI());
     }
 
-    private static InspectionReport inspect(Path file) throws IOException {
-        try (ByteSource source = FileByteSource.open(file)) {
-            return new Inspector(Limits.DEFAULT).inspect(source, file.getFileName().toString());
-        }
-    }
-
     private static List<String> problemIds(InspectionReport report) {
         return report.problems().stream().map(Finding::check).toList();
     }
@@ -50,7 +43,7 @@ class VhdCorpusTest {
     @Test
     void ext2IsAConvertibleDynamicDiskThatReadsLikeQemu() throws Exception {
         Path file = corpus("ext2.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("dynamic", report.subformat());
         assertEquals(4212736L, report.virtualSize(), "CHS size, as qemu computes it for creator 'qemu'");
@@ -71,7 +64,7 @@ class VhdCorpusTest {
     @Test
     void fatDifferentialIsADifferencingDiskAndRefused() throws Exception {
         Path file = corpus("fat-differential.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("differencing", report.subformat());
         assertEquals(4194304L, report.virtualSize(), "current size, as qemu computes it for creator 'win '");
@@ -88,7 +81,7 @@ class VhdCorpusTest {
     @Test
     void imageHasABadFooterChecksum() throws Exception {
         Path file = corpus("image.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("dynamic", report.subformat());
         assertEquals(List.of(Check.VHD_CHECKSUM.id()), problemIds(report));
@@ -98,7 +91,7 @@ class VhdCorpusTest {
     @Test
     void imageDifferentialIsRefusedForEveryReason() throws Exception {
         Path file = corpus("image-differential.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("differencing", report.subformat());
         assertEquals(List.of(Check.VHD_CHECKSUM.id(), Check.VHD_HEADER_CHECKSUM.id(), Check.VHD_DIFFERENCING.id()),

@@ -25,7 +25,7 @@ import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
@@ -66,30 +66,24 @@ class VhdQemuTest {
         Path reference = QemuImg.convert(vhd, "vpc", dir.resolve("ref.raw"), "raw", null);
         boolean fixed = options.contains("fixed");
 
-        try (ByteSource source = FileByteSource.open(vhd)) {
-            InspectionReport report = new Inspector(Limits.DEFAULT).inspect(source, "x.vhd");
-            assertEquals("vhd", report.format());
-            assertEquals(fixed ? "fixed" : "dynamic", report.subformat());
-            assertEquals(info.get("virtual-size").asLong(), report.virtualSize(), "virtual size against qemu-img info");
-            assertTrue(report.safe(), report.problems().toString());
-            if (fixed) {
-                assertNull(report.clusterSize(), "a fixed disk has no allocation unit");
-            } else {
-                assertEquals(info.get("cluster-size").asLong(), report.clusterSize());
-            }
-            if (options.contains("force_size")) {
-                assertEquals(size, report.virtualSize(), "force_size keeps the exact size");
-            }
+        InspectionReport report = TestImages.inspect(vhd);
+        assertEquals("vhd", report.format());
+        assertEquals(fixed ? "fixed" : "dynamic", report.subformat());
+        assertEquals(info.get("virtual-size").asLong(), report.virtualSize(), "virtual size against qemu-img info");
+        assertTrue(report.safe(), report.problems().toString());
+        if (fixed) {
+            assertNull(report.clusterSize(), "a fixed disk has no allocation unit");
+        } else {
+            assertEquals(info.get("cluster-size").asLong(), report.clusterSize());
         }
-        try (ByteSource source = FileByteSource.open(vhd)) {
-            assertTrue(VHD.check(source, Limits.DEFAULT).isEmpty(), "check finds nothing");
+        if (options.contains("force_size")) {
+            assertEquals(size, report.virtualSize(), "force_size keeps the exact size");
         }
-        try (ByteSource source = FileByteSource.open(vhd)) {
-            try (VirtualDisk disk = VHD.open(source, Limits.DEFAULT)) {
-                TestImages.assertSameContent(reference, disk);
-                MapAgreement.assertSameData(QemuImg.map(vhd, "vpc"), disk);
-                MapAgreement.assertNonDataIsZero(reference, disk);
-            }
+        assertEquals(List.of(), TestImages.check(vhd, VHD), "check finds nothing");
+        try (VirtualDisk disk = FileDisk.open(vhd, VHD)) {
+            TestImages.assertSameContent(reference, disk);
+            MapAgreement.assertSameData(QemuImg.map(vhd, "vpc"), disk);
+            MapAgreement.assertNonDataIsZero(reference, disk);
         }
     }
 

@@ -1,9 +1,10 @@
 package org.glanceconvert.format.vhd;
 
+import static org.glanceconvert.testing.TestImages.sparseRaw;
+import static org.glanceconvert.testing.WriterFixtures.ODD_SIZE;
 import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
 import static org.glanceconvert.testing.WriterFixtures.options;
 import static org.glanceconvert.testing.WriterFixtures.readAt;
-import static org.glanceconvert.testing.WriterFixtures.sparseRaw;
 import static org.glanceconvert.testing.WriterFixtures.unallocatedDisk;
 import static org.glanceconvert.testing.WriterFixtures.writeFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,25 +30,13 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.SparseFiles;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** qemu-img cannot check vpc images, so compare plus structural assertions are the oracle. */
-class VhdWriterTest {
-    /** Not a multiple of the 2 MiB block, and (asserted below) not a CHS multiple either. */
-    private static final long ODD_SIZE = 5 * Limits.MiB + 7 * 512;
-
+class VhdWriterTest extends QemuOracleTest {
     private final VhdWriter writer = new VhdWriter();
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void qemu() {
-        QemuImg.assumeAvailable();
-    }
 
     @Test
     void dynamicKeepsTheExactSizeAndContent() throws IOException {

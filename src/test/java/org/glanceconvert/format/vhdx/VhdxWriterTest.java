@@ -1,11 +1,12 @@
 package org.glanceconvert.format.vhdx;
 
+import static org.glanceconvert.testing.TestImages.sparseRaw;
+import static org.glanceconvert.testing.WriterFixtures.ODD_SIZE;
 import static org.glanceconvert.testing.WriterFixtures.assertCheckClean;
 import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
 import static org.glanceconvert.testing.WriterFixtures.assertIdenticalRange;
 import static org.glanceconvert.testing.WriterFixtures.options;
 import static org.glanceconvert.testing.WriterFixtures.readAt;
-import static org.glanceconvert.testing.WriterFixtures.sparseRaw;
 import static org.glanceconvert.testing.WriterFixtures.unallocatedDisk;
 import static org.glanceconvert.testing.WriterFixtures.writeFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,26 +33,14 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.SparseFiles;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class VhdxWriterTest {
-    /** Not a multiple of any block size. */
-    private static final long ODD_SIZE = 5 * Limits.MiB + 7 * 512;
-
+class VhdxWriterTest extends QemuOracleTest {
     private final VhdxWriter writer = new VhdxWriter();
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void qemu() {
-        QemuImg.assumeAvailable();
-    }
 
     @Test
     void dynamicHoldsTheSourceAndPassesQemuCheck() throws IOException {
