@@ -101,6 +101,11 @@ public final class QemuImg {
         return JSON.readTree(run("info", "--output=json", file.toString()).orThrow().stdout());
     }
 
+    /** {@code qemu-img info --output=json -f FMT FILE}: for images qemu would probe as another format. */
+    public static JsonNode info(Path file, String format) throws IOException {
+        return JSON.readTree(run("info", "--output=json", "-f", format, file.toString()).orThrow().stdout());
+    }
+
     /** {@code qemu-img map --output=json -f FMT FILE}. */
     public static JsonNode map(Path file, String format) throws IOException {
         return JSON.readTree(run("map", "--output=json", "-f", format, file.toString()).orThrow().stdout());

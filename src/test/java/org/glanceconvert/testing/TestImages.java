@@ -77,6 +77,37 @@ public final class TestImages {
         return file;
     }
 
+    /**
+     * The patterned raw disk with part of its data made compressible (4 bits of entropy per
+     * byte), so that {@code qemu-img convert -c} really stores compressed clusters.
+     */
+    public static Path compressibleRaw(Path file, long size, long seed) throws IOException {
+        patternedRaw(file, size, seed);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            for (long pos = 0, n = 0; pos < size; pos += chunk.capacity(), n++) {
+                if (n % 3 == 0) {
+                    continue;
+                }
+                chunk.clear();
+                int read = ch.read(chunk, pos);
+                boolean data = false;
+                for (int i = 0; i < read; i++) {
+                    data |= chunk.get(i) != 0;
+                }
+                if (!data) {
+                    continue;
+                }
+                for (int i = 0; i < read; i++) {
+                    chunk.put(i, (byte) (chunk.get(i) & 0x0F));
+                }
+                chunk.flip();
+                ch.write(chunk, pos);
+            }
+        }
+        return file;
+    }
+
     /** What the inspector says about an image file, named by its file name. */
     public static InspectionReport inspect(Path file) throws IOException {
         try (FileByteSource source = FileByteSource.open(file)) {

@@ -61,7 +61,7 @@ class Qcow2RobustnessTest {
     @Test
     void truncatedQemuImages() throws IOException {
         QemuImg.assumeAvailable();
-        Path raw = Qcow2Fixtures.compressibleRaw(dir.resolve("d.raw"), 3 << 20, 5);
+        Path raw = TestImages.compressibleRaw(dir.resolve("d.raw"), 3 << 20, 5);
         byte[] content = Files.readAllBytes(raw);
         String[][] variants = {{"compression_type=zstd", "-c"}, {"compression_type=zlib,cluster_size=4096", "-c"},
                 {"extended_l2=on", null}, {"cluster_size=512,refcount_bits=1", null}};
@@ -161,7 +161,7 @@ class Qcow2RobustnessTest {
     @Test
     void concurrentReadsWithATinyCache() throws Exception {
         QemuImg.assumeAvailable();
-        Path raw = Qcow2Fixtures.compressibleRaw(dir.resolve("c.raw"), 6 << 20, 3);
+        Path raw = TestImages.compressibleRaw(dir.resolve("c.raw"), 6 << 20, 3);
         Path image = QemuImg.convert(raw, "raw", dir.resolve("c.qcow2"), "qcow2",
                 "cluster_size=4096,compression_type=zstd", "-c");
         byte[] content = Files.readAllBytes(raw);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -37,7 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** VHD images made by qemu-img (the "vpc" driver) read exactly as qemu-img reads them. */
 class VhdQemuTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DiskFormat VHD = DiskFormats.byName("vpc").orElseThrow();
 
     @TempDir
@@ -61,8 +59,7 @@ class VhdQemuTest {
         QemuImg.assumeAvailable();
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), size, size ^ options.hashCode());
         Path vhd = QemuImg.convert(raw, "raw", dir.resolve("x.vhd"), "vpc", options);
-        JsonNode info = JSON.readTree(QemuImg.run("info", "--output=json", "-f", "vpc", vhd.toString())
-                .orThrow().stdout());
+        JsonNode info = QemuImg.info(vhd, "vpc");
         Path reference = QemuImg.convert(vhd, "vpc", dir.resolve("ref.raw"), "raw", null);
         boolean fixed = options.contains("fixed");
 

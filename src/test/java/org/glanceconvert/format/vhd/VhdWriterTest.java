@@ -14,8 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -58,7 +56,7 @@ class VhdWriterTest extends QemuOracleTest {
 
         assertIdentical(raw, vhd, "vpc");
         // A fixed VHD has no signature at offset 0: qemu (and Glance) probe it as raw, so say vpc.
-        assertEquals(ODD_SIZE, infoAsVpc(vhd).get("virtual-size").asLong());
+        assertEquals(ODD_SIZE, QemuImg.info(vhd, "vpc").get("virtual-size").asLong());
         assertEquals(ODD_SIZE + 512, Files.size(vhd));
         byte[] footer = readAt(vhd, ODD_SIZE, 512);
         assertFooter(footer, ODD_SIZE, VhdFooter.DiskType.FIXED.code());
@@ -124,11 +122,6 @@ class VhdWriterTest extends QemuOracleTest {
         }
         assertEquals(2040 * Limits.GiB, QemuImg.info(vhd).get("virtual-size").asLong());
         assertDynamicStructure(vhd, 2040 * Limits.GiB);
-    }
-
-    private static JsonNode infoAsVpc(Path vhd) throws IOException {
-        return new ObjectMapper().readTree(
-                QemuImg.run("info", "--output=json", "-f", "vpc", vhd.toString()).orThrow().stdout());
     }
 
     /** Footer copies, checksums, dynamic header and BAT as the specification wants them. */
