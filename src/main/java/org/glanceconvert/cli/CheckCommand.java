@@ -2,7 +2,6 @@ package org.glanceconvert.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.DiskFormats;
 import org.glanceconvert.image.Check;
@@ -13,17 +12,12 @@ import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Validate an image's metadata structure: every table entry inside the file, no overlaps,",
                 "refcounts (qcow2), checksums. Exit 0 clean, 1 problems found, 2 usage or I/O error."})
-final class CheckCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class CheckCommand extends Subcommand {
     @Option(names = "--json", description = "Print {\"filename\",\"format\",\"clean\",\"problems\"[,\"note\"]}.")
     boolean json;
 
@@ -43,7 +37,7 @@ final class CheckCommand implements Callable<Integer> {
             InspectionReport report = new Inspector(limits).inspect(source, image.file.toString(), image.format);
             result = check(source, report, limits);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             out.println(Json.write(result));
         } else if (result.clean()) {

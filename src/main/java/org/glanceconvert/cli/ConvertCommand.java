@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.glanceconvert.convert.ConversionResult;
 import org.glanceconvert.convert.ImageConverter;
@@ -27,18 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Convert a disk image to another format, in-process.",
                 "The source is inspected first: unsafe images and images that are not the format given with -f are"
                         + " refused. The output appears under DST only when complete.",
                 "Exit 0 converted, 1 refused or unsupported, 2 usage or I/O error."})
-final class ConvertCommand implements Callable<Integer> {
+final class ConvertCommand extends Subcommand {
     private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
     /** Output formats the contract names; those without a writer yet are refused with exit 1. */
     private static final Set<String> OUTPUT_FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx");
@@ -47,9 +43,6 @@ final class ConvertCommand implements Callable<Integer> {
     /** Where {@code DST = -} goes; the real standard output, unbuffered. Tests point it elsewhere. */
     static Supplier<WritableByteChannel> standardOutput =
             () -> new FileOutputStream(FileDescriptor.out).getChannel();
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "-f", paramLabel = "SRCFMT",
             description = "The format the source must be; refused (exit 1) if its bytes are another.")
@@ -84,7 +77,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         String format = DiskFormats.canonicalName(outputFormat);
         if (!OUTPUT_FORMATS.contains(format)) {
             throw usage("unknown output format '" + outputFormat + "' (known: raw, qcow2, vmdk, vhd, vpc, vhdx)");
@@ -157,9 +150,5 @@ final class ConvertCommand implements Callable<Integer> {
 
     private String prefix() {
         return "glance-convert convert: ";
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -1,6 +1,5 @@
 package org.glanceconvert.format.qcow2;
 
-import java.util.Locale;
 import java.util.Set;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.image.Check;
@@ -39,13 +38,8 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
             throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "qcow2 cluster_size must be a power of two"
                     + " from 512 to 2M, not " + options.get("cluster_size", ""));
         }
-        String type = options.get("compression_type", "zlib").toLowerCase(Locale.ROOT);
-        Qcow2Compression compression = switch (type) {
-            case "zlib" -> Qcow2Compression.ZLIB;
-            case "zstd" -> Qcow2Compression.ZSTD;
-            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                    "qcow2 compression_type must be zlib or zstd, not " + type);
-        };
+        Qcow2Compression compression = options.oneOf("qcow2", "compression_type", "zlib", "zlib", "zstd")
+                .equals("zlib") ? Qcow2Compression.ZLIB : Qcow2Compression.ZSTD;
         return new Qcow2WriteSettings(Long.numberOfTrailingZeros(clusterSize), compression, options.compress());
     }
 

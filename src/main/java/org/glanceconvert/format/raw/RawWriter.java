@@ -11,7 +11,6 @@ import org.glanceconvert.convert.ChunkPipeline;
 import org.glanceconvert.format.DiskFormatWriter;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
 
@@ -30,9 +29,7 @@ public final class RawWriter implements DiskFormatWriter {
     @Override
     public void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException {
         options.requireOnly(name(), Set.of());
-        if (options.compress()) {
-            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "raw output cannot be compressed (-c)");
-        }
+        options.refuseCompression(name());
     }
 
     @Override

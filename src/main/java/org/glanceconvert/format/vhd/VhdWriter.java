@@ -3,9 +3,7 @@ package org.glanceconvert.format.vhd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import org.glanceconvert.convert.BlockCopier;
@@ -45,16 +43,8 @@ public final class VhdWriter implements DiskFormatWriter {
 
     private static boolean fixed(WriteOptions options) throws ImageFormatException {
         options.requireOnly("vhd", Set.of("subformat"));
-        if (options.compress()) {
-            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be compressed (-c)");
-        }
-        String sub = options.get("subformat", "dynamic").toLowerCase(Locale.ROOT);
-        return switch (sub) {
-            case "dynamic" -> false;
-            case "fixed" -> true;
-            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                    "vhd subformat '" + sub + "' is not supported (dynamic, fixed)");
-        };
+        options.refuseCompression("vhd");
+        return options.oneOf("vhd", "subformat", "dynamic", "dynamic", "fixed").equals("fixed");
     }
 
     @Override
@@ -67,11 +57,6 @@ public final class VhdWriter implements DiskFormatWriter {
     }
 
     @Override
-    public boolean streamable(WriteOptions options) {
-        return false;
-    }
-
-    @Override
     public void write(VirtualDisk source, FileChannel out, WriteOptions options, WriteProgress progress)
             throws IOException {
         validate(source, options);
@@ -80,12 +65,6 @@ public final class VhdWriter implements DiskFormatWriter {
         } else {
             writeDynamic(source, out, options.threads(), progress);
         }
-    }
-
-    @Override
-    public void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options,
-                            WriteProgress progress) throws IOException {
-        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be written as a stream");
     }
 
     private static void writeFixed(VirtualDisk source, FileChannel out, int threads, WriteProgress progress)

@@ -3,9 +3,7 @@ package org.glanceconvert.format.vhdx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.glanceconvert.convert.BlockCopier;
 import org.glanceconvert.convert.ChannelWrites;
@@ -39,16 +37,8 @@ public final class VhdxWriter implements DiskFormatWriter {
 
     private static Settings settings(VirtualDisk source, WriteOptions options) throws ImageFormatException {
         options.requireOnly("vhdx", Set.of("subformat", "block_size"));
-        if (options.compress()) {
-            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx output cannot be compressed (-c)");
-        }
-        String sub = options.get("subformat", "dynamic").toLowerCase(Locale.ROOT);
-        boolean fixed = switch (sub) {
-            case "dynamic" -> false;
-            case "fixed" -> true;
-            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                    "vhdx subformat '" + sub + "' is not supported (dynamic, fixed)");
-        };
+        options.refuseCompression("vhdx");
+        boolean fixed = options.oneOf("vhdx", "subformat", "dynamic", "dynamic", "fixed").equals("fixed");
         long blockSize = options.size("block_size", VhdxWriterLayout.defaultBlockSize(roundedSize(source)));
         if (blockSize < VhdxMetadata.MIN_BLOCK_SIZE || blockSize > VhdxMetadata.MAX_BLOCK_SIZE
                 || Long.bitCount(blockSize) != 1) {
@@ -65,17 +55,6 @@ public final class VhdxWriter implements DiskFormatWriter {
             throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "a VHDX holds at most 64 TiB; the disk is "
                     + source.size() + " bytes");
         }
-    }
-
-    @Override
-    public boolean streamable(WriteOptions options) {
-        return false;
-    }
-
-    @Override
-    public void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options,
-                            WriteProgress progress) throws IOException {
-        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx output cannot be written as a stream");
     }
 
     @Override
