@@ -16,6 +16,7 @@ import org.glanceconvert.convert.BufferPool;
 import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.convert.Chunk;
 import org.glanceconvert.convert.ChunkPipeline;
+import org.glanceconvert.convert.EncodedChunk;
 import org.glanceconvert.format.WriteProgress;
 import org.glanceconvert.image.VirtualDisk;
 
@@ -86,7 +87,7 @@ final class StreamOptimizedVmdkWriter {
         ChunkPipeline.Settings settings = ChunkPipeline.Settings.of(GRAIN_BYTES, threads, true);
         BufferPool records = new BufferPool(settings.chunkBytes() / GRAIN_BYTES * VmdkChunkCompressor.MAX_RECORD);
         new ChunkPipeline(source, settings).run(() -> new VmdkChunkCompressor(records),
-                (Chunk chunk, VmdkChunkCompressor.Result result) -> {
+                (Chunk chunk, EncodedChunk result) -> {
                     if (result == null) {
                         return;
                     }
@@ -99,7 +100,7 @@ final class StreamOptimizedVmdkWriter {
     }
 
     /** Appends a chunk's grain records, recording each in its grain table; a finished table goes out between them. */
-    private void emitGrains(Chunk chunk, VmdkChunkCompressor.Result records) throws IOException {
+    private void emitGrains(Chunk chunk, EncodedChunk records) throws IOException {
         ByteBuffer bytes = records.bytes();
         int from = 0;
         int pos = 0;

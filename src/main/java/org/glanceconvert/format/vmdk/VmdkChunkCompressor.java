@@ -7,24 +7,18 @@ import java.nio.ByteBuffer;
 import org.glanceconvert.convert.BufferPool;
 import org.glanceconvert.convert.Chunk;
 import org.glanceconvert.convert.ChunkPipeline;
+import org.glanceconvert.convert.EncodedChunk;
 import org.glanceconvert.image.Zeros;
 
 /**
  * Turns the grains of one chunk, on a pipeline worker, into their records in a stream-optimized
  * extent: the grain marker (first sector, compressed length), the zlib stream, zeros to the next
- * sector. The records go back to back into one pooled buffer; all-zero grains get none.
+ * sector. The records go back to back into one pooled buffer; an all-zero grain gets none (length 0).
  */
-final class VmdkChunkCompressor implements ChunkPipeline.ChunkEncoder<VmdkChunkCompressor.Result>, AutoCloseable {
+final class VmdkChunkCompressor implements ChunkPipeline.ChunkEncoder<EncodedChunk>, AutoCloseable {
     /** The most bytes one grain's record can take. */
     static final int MAX_RECORD = (int) SparseVmdkLayout.alignUp(
             StreamMarker.GRAIN_HEADER + VmdkGrainCompressor.maxCompressedLength(GRAIN_BYTES), SECTOR);
-
-    /**
-     * @param bytes   the records one after another (pooled; released by the writer)
-     * @param lengths per grain of the chunk: its record's length, 0 for a grain that reads all zero
-     */
-    record Result(ByteBuffer bytes, int[] lengths) {
-    }
 
     private final VmdkGrainCompressor compressor = new VmdkGrainCompressor();
     private final BufferPool buffers;
@@ -35,7 +29,7 @@ final class VmdkChunkCompressor implements ChunkPipeline.ChunkEncoder<VmdkChunkC
     }
 
     @Override
-    public Result encode(Chunk chunk) {
+    public EncodedChunk encode(Chunk chunk) {
         int n = chunk.granules();
         int[] lengths = new int[n];
         ByteBuffer out = buffers.acquire();
@@ -52,7 +46,7 @@ final class VmdkChunkCompressor implements ChunkPipeline.ChunkEncoder<VmdkChunkC
             Zeros.fill(out, (SECTOR - length % SECTOR) % SECTOR);
             lengths[i] = out.position() - start;
         }
-        return new Result(out, lengths);
+        return new EncodedChunk(out, lengths);
     }
 
     @Override

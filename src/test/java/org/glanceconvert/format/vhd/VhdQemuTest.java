@@ -27,19 +27,16 @@ import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** VHD images made by qemu-img (the "vpc" driver) read exactly as qemu-img reads them. */
-class VhdQemuTest {
+class VhdQemuTest extends QemuOracleTest {
     private static final DiskFormat VHD = DiskFormats.byName("vpc").orElseThrow();
-
-    @TempDir
-    Path dir;
 
     /** Sizes that are not a multiple of the 2 MiB block (nor, mostly, of a CHS cylinder). */
     static Stream<Arguments> variants() {
@@ -56,7 +53,6 @@ class VhdQemuTest {
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("variants")
     void readsLikeQemu(String options, long size) throws IOException {
-        QemuImg.assumeAvailable();
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), size, size ^ options.hashCode());
         Path vhd = QemuImg.convert(raw, "raw", dir.resolve("x.vhd"), "vpc", options);
         JsonNode info = QemuImg.info(vhd, "vpc");
@@ -86,7 +82,6 @@ class VhdQemuTest {
 
     @Test
     void concurrentReadsOfDifferentRangesAgreeWithOneThread() throws Exception {
-        QemuImg.assumeAvailable();
         long size = 9 * Limits.MiB + 512;
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), size, 7);
         Path vhd = QemuImg.convert(raw, "raw", dir.resolve("x.vhd"), "vpc", "subformat=dynamic");

@@ -17,18 +17,15 @@ import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** VHDX images made by qemu-img read exactly as qemu-img reads them. */
-class VhdxQemuTest {
+class VhdxQemuTest extends QemuOracleTest {
     private static final DiskFormat VHDX = DiskFormats.byName("vhdx").orElseThrow();
-
-    @TempDir
-    Path dir;
 
     /** Block sizes 1 MiB and 32 MiB, dynamic and fixed, sizes that are not a multiple of the block. */
     static Stream<Arguments> variants() {
@@ -43,7 +40,6 @@ class VhdxQemuTest {
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("variants")
     void readsLikeQemu(String options, long size) throws IOException {
-        QemuImg.assumeAvailable();
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), size, size ^ options.hashCode());
         Path vhdx = QemuImg.convert(raw, "raw", dir.resolve("x.vhdx"), "vhdx", options);
         JsonNode info = QemuImg.info(vhdx);
