@@ -11,14 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.DiskFormats;
-import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
-import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.ImageFormatException;
-import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
@@ -49,13 +47,11 @@ class VhdCorpusTest {
         assertEquals(4212736L, report.virtualSize(), "CHS size, as qemu computes it for creator 'qemu'");
         assertEquals(2L << 20, report.clusterSize());
         assertTrue(report.safe(), report.problems().toString());
-        try (ByteSource source = FileByteSource.open(file)) {
-            assertTrue(VHD.check(source, Limits.DEFAULT).isEmpty());
-        }
+        assertEquals(List.of(), TestImages.check(file, VHD));
 
         QemuImg.assumeAvailable();
         Path reference = QemuImg.convert(file, "vpc", dir.resolve("ext2.raw"), "raw", null);
-        try (ByteSource source = FileByteSource.open(file); VirtualDisk disk = VHD.open(source, Limits.DEFAULT)) {
+        try (VirtualDisk disk = FileDisk.open(file, VHD)) {
             TestImages.assertSameContent(reference, disk);
             MapAgreement.assertSameData(QemuImg.map(file, "vpc"), disk);
         }
@@ -101,14 +97,10 @@ class VhdCorpusTest {
     }
 
     private static void assertRefusedByReaderAndCheck(Path file, Check first) throws IOException {
-        try (ByteSource source = FileByteSource.open(file)) {
-            ImageFormatException e = assertThrows(ImageFormatException.class, () -> VHD.open(source, Limits.DEFAULT));
-            assertEquals(first, e.check());
-        }
-        try (ByteSource source = FileByteSource.open(file)) {
-            List<Finding> problems = VHD.check(source, Limits.DEFAULT);
-            assertFalse(problems.isEmpty());
-            assertEquals(first.id(), problems.get(0).check());
-        }
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> FileDisk.open(file, VHD));
+        assertEquals(first, e.check());
+        List<Finding> problems = TestImages.check(file, VHD);
+        assertFalse(problems.isEmpty());
+        assertEquals(first.id(), problems.get(0).check());
     }
 }
