@@ -1,11 +1,10 @@
 package org.glanceconvert.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.DiskFormats;
+import org.glanceconvert.image.Check;
 import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.inspect.Finding;
@@ -13,29 +12,17 @@ import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Validate an image's metadata structure: every table entry inside the file, no overlaps,",
                 "refcounts (qcow2), checksums. Exit 0 clean, 1 problems found, 2 usage or I/O error."})
-final class CheckCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class CheckCommand extends Subcommand {
     @Option(names = "--json", description = "Print {\"filename\",\"format\",\"clean\",\"problems\"[,\"note\"]}.")
     boolean json;
 
-    @Option(names = "-f", paramLabel = "FORMAT", description = "Refuse unless the image is this format.")
-    String format;
-
     @Mixin
-    LimitOptions limitOptions;
-
-    @Parameters(paramLabel = "FILE")
-    Path file;
+    ImageArgument image;
 
     /** The JSON of {@code check --json}. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -44,13 +31,13 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Limits limits = limitOptions.limits();
+        Limits limits = image.limits();
         CheckReport result;
-        try (FileByteSource source = FileByteSource.open(file)) {
-            InspectionReport report = new Inspector(limits).inspect(source, file.toString(), format);
+        try (FileByteSource source = FileByteSource.open(image.file)) {
+            InspectionReport report = new Inspector(limits).inspect(source, image.file.toString(), image.format);
             result = check(source, report, limits);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             out.println(Json.write(result));
         } else if (result.clean()) {
@@ -66,9 +53,9 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private CheckReport check(FileByteSource source, InspectionReport report, Limits limits) throws Exception {
-        String name = file.toString();
-        if (format != null && !report.matchesDeclared()) {
-            return new CheckReport(name, report.format(), false, List.of(new Finding("format.mismatch",
+        String name = image.file.toString();
+        if (image.format != null && !report.matchesDeclared()) {
+            return new CheckReport(name, report.format(), false, List.of(new Finding(Check.FORMAT_MISMATCH.id(),
                     name + " is " + report.format() + ", not " + report.declared())), null);
         }
         if (!report.safe()) {

@@ -2,22 +2,16 @@ package org.glanceconvert.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.glanceconvert.content.DiskComparator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare the virtual contents of two images of any supported formats (like qemu-img compare).",
                 "Exit 0 identical, 1 different or unsafe, 2 usage or I/O error."})
-final class CompareCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class CompareCommand extends Subcommand {
     @Option(names = "-f", paramLabel = "FORMAT", description = "Refuse unless the first image is this format.")
     String formatA;
 
@@ -38,7 +32,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         DiskComparator.Result result;
         try (ImageFile imageA = ImageFile.open(a, formatA, limitOptions.limits());
              ImageFile imageB = ImageFile.open(b, formatB, limitOptions.limits())) {

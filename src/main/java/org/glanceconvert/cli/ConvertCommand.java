@@ -11,54 +11,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.glanceconvert.convert.ConversionResult;
 import org.glanceconvert.convert.ImageConverter;
 import org.glanceconvert.convert.LoggedProgress;
 import org.glanceconvert.convert.TerminalProgress;
-import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.DiskFormatWriter;
 import org.glanceconvert.format.DiskFormats;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
 import org.glanceconvert.image.Check;
-import org.glanceconvert.image.FileByteSource;
-import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
-import org.glanceconvert.inspect.Finding;
-import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = {"Convert a disk image to another format, in-process.",
                 "The source is inspected first: unsafe images and images that are not the format given with -f are"
                         + " refused. The output appears under DST only when complete.",
                 "Exit 0 converted, 1 refused or unsupported, 2 usage or I/O error."})
-final class ConvertCommand implements Callable<Integer> {
+final class ConvertCommand extends Subcommand {
     private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
     /** Output formats the contract names; those without a writer yet are refused with exit 1. */
     private static final Set<String> OUTPUT_FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx");
-    /** Names -f accepts: every format the inspector reports (Glance names and detection-only ones). */
-    private static final Set<String> SOURCE_FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx", "vdi", "iso",
-            "ploop", "luks", "qed", "qcow", "dmg", "bochs", "cloop");
     private static final int LOG_INTERVAL_SECONDS = 10;
 
     /** Where {@code DST = -} goes; the real standard output, unbuffered. Tests point it elsewhere. */
     static Supplier<WritableByteChannel> standardOutput =
             () -> new FileOutputStream(FileDescriptor.out).getChannel();
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "-f", paramLabel = "SRCFMT",
             description = "The format the source must be; refused (exit 1) if its bytes are another.")
@@ -93,12 +77,13 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         String format = DiskFormats.canonicalName(outputFormat);
         if (!OUTPUT_FORMATS.contains(format)) {
             throw usage("unknown output format '" + outputFormat + "' (known: raw, qcow2, vmdk, vhd, vpc, vhdx)");
         }
-        if (sourceFormat != null && !SOURCE_FORMATS.contains(DiskFormats.canonicalName(sourceFormat))) {
+        // -f accepts every format the inspector reports (Glance names and detection-only ones).
+        if (sourceFormat != null && DiskFormats.byName(sourceFormat).isEmpty()) {
             throw usage("unknown source format '" + sourceFormat + "'");
         }
         if (threads != null && threads < 1) {
@@ -122,34 +107,16 @@ final class ConvertCommand implements Callable<Integer> {
             throw usage("SRC and DST are the same file");
         }
 
-        Limits limits = limitOptions.limits();
-        try (FileByteSource bytes = FileByteSource.open(source)) {
-            InspectionReport report = new Inspector(limits).inspect(bytes, source.toString(), sourceFormat);
-            if (sourceFormat != null && !Boolean.TRUE.equals(report.matchesDeclared())) {
-                return refuse(err, source + " is " + report.format() + ", not " + report.declared() + " (-f)",
-                        Check.FORMAT_MISMATCH);
-            }
-            if (!report.safe()) {
-                for (Finding p : report.problems()) {
-                    err.println(prefix() + source + " is unsafe: " + p.message() + " [" + p.check() + "]");
-                }
-                err.flush();
-                return ExitCodes.NO;
-            }
-            Optional<DiskFormat> reader = DiskFormats.byName(report.format());
-            if (reader.isEmpty()) {
-                return refuse(err, source + " is " + report.format() + ", which cannot be read for conversion",
-                        Check.FORMAT_UNSUPPORTED);
-            }
-            try (VirtualDisk disk = reader.get().open(bytes, limits)) {
-                WriteProgress meter = progressFor(disk.size(), err);
-                ConversionResult result = toStream
-                        ? converter.toStream(disk, standardOutput.get(), meter)
-                        : converter.toFile(disk, target, meter);
-                LOG.info("converted {} ({}) to {} ({}): read {} bytes, wrote {} bytes in {} ms", source,
-                        report.format(), toStream ? "standard output" : target, result.format(), result.bytesRead(),
-                        result.bytesWritten(), result.elapsed().toMillis());
-            }
+        // Unsafe sources, and sources that are not the -f format, are refused here (exit 1).
+        try (ImageFile image = ImageFile.open(source, sourceFormat, limitOptions.limits())) {
+            VirtualDisk disk = image.disk();
+            WriteProgress meter = progressFor(disk.size(), err);
+            ConversionResult result = toStream
+                    ? converter.toStream(disk, standardOutput.get(), meter)
+                    : converter.toFile(disk, target, meter);
+            LOG.info("converted {} ({}) to {} ({}): read {} bytes, wrote {} bytes in {} ms", source,
+                    image.report().format(), toStream ? "standard output" : target, result.format(),
+                    result.bytesRead(), result.bytesWritten(), result.elapsed().toMillis());
         }
         return ExitCodes.OK;
     }
@@ -183,9 +150,5 @@ final class ConvertCommand implements Callable<Integer> {
 
     private String prefix() {
         return "glance-convert convert: ";
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 }

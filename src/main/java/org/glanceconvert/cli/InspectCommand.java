@@ -2,25 +2,19 @@ package org.glanceconvert.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Tell what an image really is and whether it is safe to convert.",
                 "Reads only headers and top-level tables. Exit 0 safe, 1 unsafe, 2 usage or I/O error."})
-final class InspectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class InspectCommand extends Subcommand {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -40,7 +34,7 @@ final class InspectCommand implements Callable<Integer> {
         try (FileByteSource source = FileByteSource.open(file)) {
             report = new Inspector(limitOptions.limits()).inspect(source, file.toString(), declared);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             out.println(Json.write(report));
         } else {

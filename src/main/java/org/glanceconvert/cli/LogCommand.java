@@ -6,27 +6,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.glanceconvert.log.Action;
 import org.glanceconvert.log.ConversionLog;
 import org.glanceconvert.log.ConversionRecord;
 import org.glanceconvert.log.TimeSpec;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 @Command(name = "log", mixinStandardHelpOptions = true,
         description = {"Review the conversion log: one line per decision the daemon took.",
                 "Exit 0 ok (also when nothing matches), 2 usage or I/O error."})
-final class LogCommand implements Callable<Integer> {
+final class LogCommand extends Subcommand {
     /** Where the daemon writes its log unless the configuration says otherwise. */
     static final String DEFAULT_FILE = "/var/log/glance-convert/conversions.jsonl";
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--file", paramLabel = "FILE",
             description = "The conversion log (default: $GLANCE_CONVERT_CONVERSION_LOG or " + DEFAULT_FILE + ").")
@@ -48,7 +41,7 @@ final class LogCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path log = file != null ? file : defaultFile();
         Predicate<ConversionRecord> filter = filter();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (!Files.exists(log)) {
             throw new NoSuchFileException(log.toString());
         }
@@ -81,7 +74,7 @@ final class LogCommand implements Callable<Integer> {
                 p = p.and(r -> r.action() == a);
             }
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         return p;
     }

@@ -1,41 +1,27 @@
 package org.glanceconvert.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "map", mixinStandardHelpOptions = true,
         description = {"Print an image's allocation map, from its metadata (like qemu-img map).",
                 "Exit 0 ok, 1 unsafe or corrupt, 2 usage or I/O error."})
-final class MapCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class MapCommand extends Subcommand {
     @Option(names = "--json", description = "JSON shaped like qemu-img map --output=json.")
     boolean json;
 
-    @Option(names = "-f", paramLabel = "FORMAT", description = "Refuse unless the image is this format.")
-    String format;
-
     @Mixin
-    LimitOptions limitOptions;
-
-    @Parameters(paramLabel = "FILE")
-    Path file;
+    ImageArgument image;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        try (ImageFile image = ImageFile.open(file, format, limitOptions.limits())) {
-            ExtentCursor cursor = image.disk().extents(0).coalesced();
+        PrintWriter out = out();
+        try (ImageFile opened = image.open()) {
+            ExtentCursor cursor = opened.disk().extents(0).coalesced();
             if (json) {
                 printJson(out, cursor);
             } else {

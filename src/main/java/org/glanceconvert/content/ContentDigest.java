@@ -6,8 +6,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.glanceconvert.image.VirtualDisk;
-import org.glanceconvert.image.ZeroDetector;
 import org.glanceconvert.image.ZeroRuns;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A digest of a disk's virtual content that is the same for the same disk in any format, and
@@ -46,7 +46,7 @@ public final class ContentDigest {
             disk.read(start, chunk);
             for (int off = 0; off < chunk.limit(); off += BLOCK) {
                 ByteBuffer one = chunk.duplicate().position(off).limit(Math.min(chunk.limit(), off + BLOCK));
-                if (!ZeroDetector.isZero(one)) {
+                if (!Zeros.isZero(one)) {
                     sha.update(index.putLong(0, block + off / BLOCK).clear());
                     sha.update(one);
                 }

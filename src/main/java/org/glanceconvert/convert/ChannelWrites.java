@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import org.glanceconvert.image.Zeros;
 
 /** Writes that finish: channels may take fewer bytes than offered. */
 public final class ChannelWrites {
@@ -22,6 +23,19 @@ public final class ChannelWrites {
         long pos = position;
         while (src.hasRemaining()) {
             pos += out.write(src, pos);
+        }
+    }
+
+    /**
+     * Makes the file exactly {@code length} bytes long; a tail it gains reads as zero and stays a
+     * hole (FileChannel cannot extend a file without writing: one zero byte costs one block).
+     */
+    public static void setLength(FileChannel out, long length) throws IOException {
+        long size = out.size();
+        if (size > length) {
+            out.truncate(length);
+        } else if (size < length) {
+            writeFully(out, ByteBuffer.allocate(1), length - 1);
         }
     }
 

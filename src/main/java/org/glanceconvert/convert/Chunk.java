@@ -1,6 +1,8 @@
 package org.glanceconvert.convert;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A piece of the virtual disk on its way to a writer, granule-aligned at its start: either a
@@ -11,6 +13,13 @@ import java.nio.ByteBuffer;
  * writers must not keep it (or slices of it) beyond their {@code accept} call.
  */
 public final class Chunk {
+
+    /** Receives a run of bytes to store: its virtual offset and the bytes (borrowed, like the chunk's). */
+    @FunctionalInterface
+    public interface RunSink {
+        void accept(long start, ByteBuffer bytes) throws IOException;
+    }
+
     private final long start;
     private final long length;
     private final int granule;
@@ -100,6 +109,36 @@ public final class Chunk {
             }
         }
         return true;
+    }
+
+    /**
+     * Hands {@code sink} the runs of granules of a data chunk that were not found all zero, in
+     * order, each cut where it would cross a multiple of {@code boundary} (an output block) and
+     * none past the end of the disk. Nothing for a hole.
+     */
+    public void forEachDataRun(long boundary, RunSink sink) throws IOException {
+        if (isHole()) {
+            return;
+        }
+        int n = granules();
+        int i = 0;
+        while (i < n) {
+            if (isZeroGranule(i)) {
+                i++;
+                continue;
+            }
+            int first = i;
+            while (i < n && !isZeroGranule(i)) {
+                i++;
+            }
+            long from = start + (long) first * granule;
+            long to = Math.min(end(), start + (long) i * granule);
+            while (from < to) {
+                long cut = Math.min(to, (from / boundary + 1) * boundary);
+                sink.accept(from, buffer.slice((int) (from - start), (int) (cut - from)));
+                from = cut;
+            }
+        }
     }
 
     ByteBuffer buffer() {

@@ -3,16 +3,15 @@ package org.glanceconvert.convert;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
-import org.glanceconvert.image.ExtentCursor;
+import org.glanceconvert.image.ForwardingDisk;
 import org.glanceconvert.image.VirtualDisk;
 
 /** A disk that counts the bytes read from it (from any thread). Closing it leaves the disk open. */
-final class CountingDisk implements VirtualDisk {
-    private final VirtualDisk disk;
+final class CountingDisk extends ForwardingDisk {
     private final LongAdder read = new LongAdder();
 
     CountingDisk(VirtualDisk disk) {
-        this.disk = disk;
+        super(disk);
     }
 
     long bytesRead() {
@@ -20,25 +19,10 @@ final class CountingDisk implements VirtualDisk {
     }
 
     @Override
-    public long size() {
-        return disk.size();
-    }
-
-    @Override
-    public ExtentCursor extents(long offset) throws IOException {
-        return disk.extents(offset);
-    }
-
-    @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         int n = dst.remaining();
         disk.read(offset, dst);
         read.add(n - dst.remaining());
-    }
-
-    @Override
-    public int clusterSize() {
-        return disk.clusterSize();
     }
 
     @Override

@@ -26,9 +26,14 @@
  * reads data in chunks of up to 4 MiB on the workers (readers are thread-safe, so decompressing
  * sources decode in parallel), pads the last granule with zeros, marks all-zero granules
  * ({@link org.glanceconvert.convert.Chunk#isZeroGranule}) without copying
- * ({@link org.glanceconvert.convert.Zeros}), calls the writer's encoder on the worker, and
+ * ({@link org.glanceconvert.image.Zeros}), calls the writer's encoder on the worker, and
  * delivers chunk and result in order. In-flight chunks are bounded (64 MiB of buffers at most),
  * so memory does not grow with the image. A chunk's buffer is reused after the sink returns.
+ *
+ * <p>File writers whose format places whole blocks (raw, fixed and dynamic VHD and VHDX,
+ * monolithicSparse VMDK) use {@link org.glanceconvert.convert.BlockCopier}: it runs the pipeline
+ * with 4 KiB granules and asks the writer where each block that holds data goes, the first time
+ * data is found in it; zero granules stay holes in the file.
  *
  * <p>Writers that must size their tables before writing data (stream output) walk
  * {@link org.glanceconvert.convert.SpanPlanner} first with the same granule: the pipeline then

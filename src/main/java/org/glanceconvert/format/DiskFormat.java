@@ -35,11 +35,6 @@ public interface DiskFormat {
     FormatReport inspect(ByteSource source, Limits limits) throws IOException;
 
     /**
-     * Opens the image as a virtual disk. Formats that are only detected refuse with
-     * {@link Check#FORMAT_UNSUPPORTED}. Callers inspect first and never open an unsafe image; the
-     * reader still checks every offset it follows.
-     */
-    /**
      * Full structural validation for {@code check}: what {@link #inspect} finds plus everything
      * below the top-level tables (every L2/grain table and data pointer inside the file, no
      * overlaps, refcounts, checksums). Returns the problems; none means clean. The default
@@ -61,6 +56,11 @@ public interface DiskFormat {
         return problems;
     }
 
+    /**
+     * Opens the image as a virtual disk. Formats that are only detected refuse with
+     * {@link Check#FORMAT_UNSUPPORTED}. Callers inspect first and never open an unsafe image; the
+     * reader still checks every offset it follows.
+     */
     default VirtualDisk open(ByteSource source, Limits limits) throws IOException {
         throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
                 name() + " images are detected but not converted");

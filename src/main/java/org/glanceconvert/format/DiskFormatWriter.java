@@ -3,6 +3,7 @@ package org.glanceconvert.format;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
 
@@ -21,8 +22,13 @@ public interface DiskFormatWriter {
      */
     void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException;
 
-    /** True when {@link #writeStream} can produce this output strictly in order. */
-    boolean streamable(WriteOptions options);
+    /**
+     * True when {@link #writeStream} can produce this output strictly in order. Not by default:
+     * most formats put tables in front of data whose size or place is known only once written.
+     */
+    default boolean streamable(WriteOptions options) {
+        return false;
+    }
 
     /**
      * Writes the image into an empty file. May seek and leave holes; the file ends at exactly
@@ -34,6 +40,8 @@ public interface DiskFormatWriter {
      * Writes the image strictly in order, each byte once, to a stream (stdout, an HTTP upload).
      * Only called when {@link #streamable} is true.
      */
-    void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options, WriteProgress progress)
-            throws IOException;
+    default void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options, WriteProgress progress)
+            throws IOException {
+        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, name() + " output cannot be written as a stream");
+    }
 }

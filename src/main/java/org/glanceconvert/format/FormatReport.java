@@ -1,8 +1,11 @@
 package org.glanceconvert.format;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.inspect.Finding;
 
 /**
@@ -10,6 +13,13 @@ import org.glanceconvert.inspect.Finding;
  * from the header and top-level tables only; it records problems rather than throwing.
  */
 public final class FormatReport {
+
+    /** A parse of a format's structures, which may stop at a problem. */
+    @FunctionalInterface
+    public interface Parse {
+        void run() throws IOException;
+    }
+
     private final String format;
     private String subformat;
     private Long virtualSize;
@@ -88,6 +98,21 @@ public final class FormatReport {
 
     public List<Finding> warnings() {
         return warnings;
+    }
+
+    /**
+     * Runs {@code parse}, recording what stops it as a problem: its check id, or
+     * {@code format.truncated} when the file ends inside the {@code structures} it reads.
+     */
+    public FormatReport recording(String structures, Parse parse) throws IOException {
+        try {
+            parse.run();
+        } catch (ImageFormatException e) {
+            problem(Finding.of(e));
+        } catch (EOFException e) {
+            problem(Check.FORMAT_TRUNCATED, "the file ends inside " + structures + ": " + e.getMessage());
+        }
+        return this;
     }
 
     /** True when the report names the given check among its problems. */

@@ -36,6 +36,28 @@ public record WriteOptions(Map<String, String> values, boolean compress, int thr
         }
     }
 
+    /** Refuses {@code -c} for an output format that has no compression. */
+    public void refuseCompression(String format) throws ImageFormatException {
+        if (compress) {
+            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, format + " output cannot be compressed (-c)");
+        }
+    }
+
+    /**
+     * The value of option {@code key}, which must be one of {@code allowed} (ignoring case; the
+     * spelling returned is the allowed one), or {@code fallback} when it is not given.
+     */
+    public String oneOf(String format, String key, String fallback, String... allowed) throws ImageFormatException {
+        String value = values.getOrDefault(key, fallback);
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value)) {
+                return a;
+            }
+        }
+        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, format + " " + key + " '" + value
+                + "' is not supported (" + String.join(", ", allowed) + ")");
+    }
+
     /** A size option such as {@code cluster_size=64k}; k, M, G suffixes are powers of 1024. */
     public long size(String key, long fallback) throws ImageFormatException {
         String v = values.get(key);

@@ -9,8 +9,39 @@ import java.io.IOException;
 @FunctionalInterface
 public interface ExtentCursor {
 
+    /** Says what a disk holds from a position on, as one extent starting there. */
+    @FunctionalInterface
+    interface ExtentAt {
+        /** The extent starting exactly at {@code position}; it may end anywhere after it. */
+        Extent at(long position) throws IOException;
+    }
+
     /** The next extent, or null after the last one. */
     Extent next() throws IOException;
+
+    /**
+     * A cursor over {@code [offset, size)} that asks {@code at} for the extent at each position,
+     * starting at {@code offset} and then where the previous extent ended: how readers that map
+     * their disk block by block list its extents.
+     */
+    static ExtentCursor walking(long offset, long size, ExtentAt at) {
+        if (offset < 0 || offset > size) {
+            throw new IllegalArgumentException("offset " + offset + " outside the disk of " + size + " bytes");
+        }
+        return new ExtentCursor() {
+            private long pos = offset;
+
+            @Override
+            public Extent next() throws IOException {
+                if (pos >= size) {
+                    return null;
+                }
+                Extent e = at.at(pos);
+                pos = e.end();
+                return e;
+            }
+        };
+    }
 
     /** A cursor that joins adjacent extents of the same state into one. */
     default ExtentCursor coalesced() {

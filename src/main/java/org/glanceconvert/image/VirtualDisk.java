@@ -37,4 +37,11 @@ public interface VirtualDisk extends Closeable {
     default int clusterSize() {
         return 0;
     }
+
+    /** Refuses a read of {@code length} bytes at {@code offset} that does not lie inside a disk of {@code size}. */
+    static void checkInside(long offset, long length, long size) throws IOException {
+        if (offset < 0 || length > size - offset) {
+            throw new IOException("read past the end of the virtual disk: " + offset + "+" + length + " of " + size);
+        }
+    }
 }

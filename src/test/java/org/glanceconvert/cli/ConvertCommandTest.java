@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
@@ -151,10 +150,7 @@ class ConvertCommandTest {
 
     @Test
     void outputsBeyondTheFormatsLimitsAndUnknownOptionsAreRefusedBeforeWriting() throws IOException {
-        Path big = dir.resolve("big.raw");
-        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-            f.setLength(200L << 30);
-        }
+        Path big = TestImages.sparseRaw(dir.resolve("big.raw"), 200L << 30, 0);
         Path out = dir.resolve("big.qcow2");
         CliRunner.Outcome o = CliRunner.run("convert", "-O", "qcow2", "-o", "cluster_size=512", big.toString(),
                 out.toString());

@@ -3,7 +3,6 @@ package org.glanceconvert.content;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +61,7 @@ class ContentDigestTest {
 
     @Test
     void holeOnlyDiskIsTheDigestOfItsSize() throws Exception {
-        Path raw = dir.resolve("empty.raw");
-        try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {
-            f.setLength(1L << 30);
-        }
+        Path raw = TestImages.sparseRaw(dir.resolve("empty.raw"), 1L << 30, 0);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         String expected = HexFormat.of().formatHex(sha.digest(ByteBuffer.allocate(8).putLong(1L << 30).array()));
         try (FileByteSource src = FileByteSource.open(raw)) {

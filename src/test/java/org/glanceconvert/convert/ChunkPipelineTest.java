@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
+import org.glanceconvert.image.ForwardingDisk;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
 import org.junit.jupiter.api.Test;
@@ -120,23 +121,12 @@ class ChunkPipelineTest {
     }
 
     /** Counts what is read, and reads that fall entirely inside ranges the map calls holes. */
-    static class ReadRecorder implements VirtualDisk {
-        final VirtualDisk disk;
+    static class ReadRecorder extends ForwardingDisk {
         final AtomicLong bytesRead = new AtomicLong();
         final AtomicLong holeReads = new AtomicLong();
 
         ReadRecorder(VirtualDisk disk) {
-            this.disk = disk;
-        }
-
-        @Override
-        public long size() {
-            return disk.size();
-        }
-
-        @Override
-        public ExtentCursor extents(long offset) throws IOException {
-            return disk.extents(offset);
+            super(disk);
         }
 
         @Override
@@ -152,10 +142,6 @@ class ChunkPipelineTest {
             }
             bytesRead.addAndGet(dst.remaining());
             disk.read(offset, dst);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -19,11 +19,11 @@ import java.util.stream.Stream;
 import org.glanceconvert.format.DiskFormats;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.raw.RawDisk;
 import org.glanceconvert.image.Check;
-import org.glanceconvert.image.FileByteSource;
+import org.glanceconvert.image.ForwardingDisk;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class ImageConverterTest {
         Path dst = dir.resolve("dst.qcow2");
         Files.writeString(dst, "previous image");
         for (String format : List.of("raw", "qcow2")) {
-            try (VirtualDisk disk = new FailingDisk(new RawDisk(FileByteSource.open(source)), 6L << 20)) {
+            try (VirtualDisk disk = new FailingDisk(FileDisk.raw(source), 6L << 20)) {
                 ImageConverter converter = new ImageConverter(DiskFormats.writer(format).orElseThrow(), OPTIONS);
                 ImageFormatException e = assertThrows(ImageFormatException.class,
                         () -> converter.toFile(disk, dst, WriteProgress.NONE));
@@ -58,7 +58,7 @@ class ImageConverterTest {
         Path source = TestImages.patternedRaw(dir.resolve("src.raw"), 3L << 20, 8);
         ImageConverter converter = new ImageConverter(DiskFormats.writer("raw").orElseThrow(), OPTIONS);
         long[] progressed = {0};
-        try (VirtualDisk disk = new RawDisk(FileByteSource.open(source))) {
+        try (VirtualDisk disk = FileDisk.raw(source)) {
             ConversionResult file = converter.toFile(disk, dir.resolve("out.raw"), b -> progressed[0] += b);
             assertEquals(3L << 20, file.virtualSize());
             assertEquals(3L << 20, file.bytesWritten());
@@ -79,7 +79,7 @@ class ImageConverterTest {
         Path source = TestImages.patternedRaw(dir.resolve("src.raw"), 1L << 20, 8);
         ImageConverter converter = new ImageConverter(DiskFormats.writer("qcow2").orElseThrow(),
                 new WriteOptions(Map.of(), true, 1));
-        try (VirtualDisk disk = new RawDisk(FileByteSource.open(source))) {
+        try (VirtualDisk disk = FileDisk.raw(source)) {
             ImageFormatException e = assertThrows(ImageFormatException.class,
                     () -> converter.toStream(disk, Channels.newChannel(new ByteArrayOutputStream()), WriteProgress.NONE));
             assertEquals(Check.FORMAT_UNSUPPORTED, e.check());
@@ -99,23 +99,12 @@ class ImageConverterTest {
     }
 
     /** A source that turns out to be corrupt part-way, as a reader finds a bad compressed cluster. */
-    private static final class FailingDisk implements VirtualDisk {
-        private final VirtualDisk disk;
+    private static final class FailingDisk extends ForwardingDisk {
         private final long failAt;
 
         FailingDisk(VirtualDisk disk, long failAt) {
-            this.disk = disk;
+            super(disk);
             this.failAt = failAt;
-        }
-
-        @Override
-        public long size() {
-            return disk.size();
-        }
-
-        @Override
-        public org.glanceconvert.image.ExtentCursor extents(long offset) throws IOException {
-            return disk.extents(offset);
         }
 
         @Override
@@ -124,11 +113,6 @@ class ImageConverterTest {
                 throw new ImageFormatException(Check.QCOW2_COMPRESSED_CLUSTER, "compressed cluster inflates wrongly");
             }
             disk.read(offset, dst);
-        }
-
-        @Override
-        public void close() throws IOException {
-            disk.close();
         }
     }
 }

@@ -111,4 +111,67 @@ public final class MapAgreement {
             }
         }
     }
+
+    /** One range of a map, as qemu-img map --output=json states it. */
+    public record MapRange(long start, long length, boolean present, boolean zero, boolean data, long offset) {
+        MapRange joinedWith(MapRange next) {
+            if (next.start != start + length || next.present != present || next.zero != zero || next.data != data) {
+                return null;
+            }
+            if (data && offset >= 0 && next.offset != offset + length) {
+                return null;
+            }
+            if (data && (offset < 0) != (next.offset < 0)) {
+                return null;
+            }
+            return new MapRange(start, length + next.length, present, zero, data, offset);
+        }
+    }
+
+    /**
+     * qemu-img's map, with offsets kept only for data (the project's map contract) and re-joined.
+     * qemu also calls data "zero" where the host file has a hole under it; allocation comes from
+     * metadata only here, so data is never zero.
+     */
+    public static List<MapRange> qemuMap(Path image, String format) throws IOException {
+        List<MapRange> ranges = new ArrayList<>();
+        for (JsonNode n : QemuImg.map(image, format)) {
+            boolean data = n.get("data").asBoolean();
+            ranges.add(new MapRange(n.get("start").asLong(), n.get("length").asLong(), n.get("present").asBoolean(),
+                    n.get("zero").asBoolean() && !data, data, data && n.has("offset") ? n.get("offset").asLong() : -1));
+        }
+        return joined(ranges);
+    }
+
+    /** Our extents in the same terms. */
+    public static List<MapRange> ourMap(VirtualDisk disk) throws IOException {
+        List<MapRange> ranges = new ArrayList<>();
+        ExtentCursor cursor = disk.extents(0);
+        for (Extent e = cursor.next(); e != null; e = cursor.next()) {
+            ranges.add(switch (e.kind()) {
+                case DATA -> new MapRange(e.start(), e.length(), true, false, true, e.hostOffset());
+                case ZERO -> new MapRange(e.start(), e.length(), true, true, false, -1);
+                case UNALLOCATED -> new MapRange(e.start(), e.length(), false, true, false, -1);
+            });
+        }
+        return joined(ranges);
+    }
+
+    private static List<MapRange> joined(List<MapRange> ranges) {
+        List<MapRange> out = new ArrayList<>();
+        for (MapRange r : ranges) {
+            MapRange joined = out.isEmpty() ? null : out.get(out.size() - 1).joinedWith(r);
+            if (joined != null) {
+                out.set(out.size() - 1, joined);
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Asserts that the reader and qemu agree on the whole map: present, zero, data and host offsets. */
+    public static void assertSameMap(Path image, String format, VirtualDisk disk) throws IOException {
+        assertEquals(qemuMap(image, format), ourMap(disk), "map of " + image.getFileName());
+    }
 }

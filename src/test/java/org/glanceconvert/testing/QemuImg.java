@@ -101,6 +101,11 @@ public final class QemuImg {
         return JSON.readTree(run("info", "--output=json", file.toString()).orThrow().stdout());
     }
 
+    /** {@code qemu-img info --output=json -f FMT FILE}: for images qemu would probe as another format. */
+    public static JsonNode info(Path file, String format) throws IOException {
+        return JSON.readTree(run("info", "--output=json", "-f", format, file.toString()).orThrow().stdout());
+    }
+
     /** {@code qemu-img map --output=json -f FMT FILE}. */
     public static JsonNode map(Path file, String format) throws IOException {
         return JSON.readTree(run("map", "--output=json", "-f", format, file.toString()).orThrow().stdout());
@@ -118,12 +123,21 @@ public final class QemuImg {
 
     /** {@code qemu-io -c 'write -P PATTERN OFFSET LEN' FILE}: puts a known pattern into an image. */
     public static void write(Path file, String format, int pattern, long offset, long length) throws IOException {
-        List<String> cmd = List.of("qemu-io", "-f", format, "-c",
-                "write -q -P " + pattern + " " + offset + " " + length, file.toString());
+        io(file, format, "write -q -P " + pattern + " " + offset + " " + length);
+    }
+
+    /** {@code qemu-io -f FMT -c CMD... FILE}: changes an image the way a guest would. */
+    public static void io(Path file, String format, String... commands) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("qemu-io", "-f", format));
+        for (String c : commands) {
+            cmd.add("-c");
+            cmd.add(c);
+        }
+        cmd.add(file.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
+            if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0 || out.contains("error")) {
                 throw new AssertionError("qemu-io failed: " + out);
             }
         } catch (InterruptedException e) {

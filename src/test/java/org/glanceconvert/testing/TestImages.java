@@ -4,13 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import org.glanceconvert.format.DiskFormat;
+import org.glanceconvert.image.FileByteSource;
+import org.glanceconvert.image.Limits;
+import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.inspect.Finding;
+import org.glanceconvert.inspect.InspectionReport;
+import org.glanceconvert.inspect.Inspector;
 
 /** Disk contents with a known pattern of data, written zeros and holes, and ways to check them. */
 public final class TestImages {
@@ -45,6 +54,82 @@ public final class TestImages {
             }
         }
         return file;
+    }
+
+    /**
+     * A sparse raw file of {@code size} bytes, holes everywhere except random data at each
+     * {@code (offset, length)} pair.
+     */
+    public static Path sparseRaw(Path file, long size, long seed, long... offsetLengthPairs) throws IOException {
+        Random random = new Random(seed);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < offsetLengthPairs.length; i += 2) {
+                byte[] data = new byte[(int) offsetLengthPairs[i + 1]];
+                random.nextBytes(data);
+                ch.write(ByteBuffer.wrap(data), offsetLengthPairs[i]);
+            }
+        }
+        // setLength extends with a hole, where a one-byte write would allocate the last block.
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        return file;
+    }
+
+    /**
+     * The patterned raw disk with part of its data made compressible (4 bits of entropy per
+     * byte), so that {@code qemu-img convert -c} really stores compressed clusters.
+     */
+    public static Path compressibleRaw(Path file, long size, long seed) throws IOException {
+        patternedRaw(file, size, seed);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            for (long pos = 0, n = 0; pos < size; pos += chunk.capacity(), n++) {
+                if (n % 3 == 0) {
+                    continue;
+                }
+                chunk.clear();
+                int read = ch.read(chunk, pos);
+                boolean data = false;
+                for (int i = 0; i < read; i++) {
+                    data |= chunk.get(i) != 0;
+                }
+                if (!data) {
+                    continue;
+                }
+                for (int i = 0; i < read; i++) {
+                    chunk.put(i, (byte) (chunk.get(i) & 0x0F));
+                }
+                chunk.flip();
+                ch.write(chunk, pos);
+            }
+        }
+        return file;
+    }
+
+    /** What the inspector says about an image file, named by its file name. */
+    public static InspectionReport inspect(Path file) throws IOException {
+        try (FileByteSource source = FileByteSource.open(file)) {
+            return new Inspector(Limits.DEFAULT).inspect(source, file.getFileName().toString());
+        }
+    }
+
+    /** What {@code check} finds in an image file read as {@code format}; empty when clean. */
+    public static List<Finding> check(Path file, DiskFormat format) throws IOException {
+        try (FileByteSource source = FileByteSource.open(file)) {
+            return format.check(source, Limits.DEFAULT);
+        }
+    }
+
+    /** What the inspector says about a crafted image held in memory. */
+    public static InspectionReport inspect(byte[] image, String name) throws IOException {
+        return inspect(image, name, Limits.DEFAULT);
+    }
+
+    /** What the inspector says about a crafted image held in memory, within {@code limits}. */
+    public static InspectionReport inspect(byte[] image, String name, Limits limits) throws IOException {
+        return new Inspector(limits).inspect(new MemoryByteSource(name, image), name);
     }
 
     private static void writeRandom(FileChannel ch, long pos, long len, Random random) throws IOException {

@@ -2,6 +2,7 @@ package org.glanceconvert.format.qcow2;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Limits;
 
@@ -22,15 +23,15 @@ final class L2Tables {
     }
 
     long[] get(long offset) throws IOException {
-        long[] table = cache.get(offset);
-        if (table == null) {
-            ByteBuffer bytes = ByteBuffer.allocate(g.clusterSize);
-            SourceReads.readFully(source, offset, bytes, "L2 table at " + offset);
-            bytes.flip();
-            table = new long[g.clusterSize / 8];
-            bytes.asLongBuffer().get(table);
-            cache.put(offset, table);
-        }
+        return cache.get(offset, this::read);
+    }
+
+    private long[] read(long offset) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(g.clusterSize);
+        SourceReads.readFully(source, offset, bytes, "L2 table at " + offset);
+        bytes.flip();
+        long[] table = new long[g.clusterSize / 8];
+        bytes.asLongBuffer().get(table);
         return table;
     }
 }

@@ -2,7 +2,7 @@ package org.glanceconvert.format.qcow2;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Extent;
@@ -10,6 +10,7 @@ import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A qcow2 image as a virtual disk: the active L1 table (checked and held in memory, within
@@ -20,7 +21,6 @@ import org.glanceconvert.image.VirtualDisk;
 final class Qcow2Disk implements VirtualDisk {
     /** Decompressed clusters kept for readers that read a compressed cluster in several pieces. */
     private static final int DECOMPRESSED_CACHE_CLUSTERS = 4;
-    private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final ByteSource source;
     private final Qcow2Geometry g;
@@ -62,35 +62,20 @@ final class Qcow2Disk implements VirtualDisk {
 
     @Override
     public ExtentCursor extents(long offset) {
-        if (offset < 0 || offset > g.virtualSize) {
-            throw new IllegalArgumentException("offset " + offset + " outside the disk of " + g.virtualSize + " bytes");
-        }
-        return new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= g.virtualSize) {
-                    return null;
-                }
-                Run run = locate(pos, g.virtualSize);
-                Extent extent = switch (run.kind) {
-                    case DATA -> Extent.data(pos, run.length, run.host);
-                    case COMPRESSED -> Extent.data(pos, run.length, -1);
-                    case ZERO -> Extent.zero(pos, run.length);
-                    case UNALLOCATED -> Extent.unallocated(pos, run.length);
-                };
-                pos += run.length;
-                return extent;
-            }
-        };
+        return ExtentCursor.walking(offset, g.virtualSize, pos -> {
+            Run run = locate(pos, g.virtualSize);
+            return switch (run.kind) {
+                case DATA -> Extent.data(pos, run.length, run.host);
+                case COMPRESSED -> Extent.data(pos, run.length, -1);
+                case ZERO -> Extent.zero(pos, run.length);
+                case UNALLOCATED -> Extent.unallocated(pos, run.length);
+            };
+        });
     }
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0 || offset > g.virtualSize - dst.remaining()) {
-            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining());
-        }
+        VirtualDisk.checkInside(offset, dst.remaining(), g.virtualSize);
         long pos = offset;
         while (dst.hasRemaining()) {
             Run run = locate(pos, pos + dst.remaining());
@@ -105,36 +90,21 @@ final class Qcow2Disk implements VirtualDisk {
                     byte[] cluster = decompressedCluster(run.entry);
                     dst.put(cluster, (int) (pos & (g.clusterSize - 1)), n);
                 }
-                case ZERO, UNALLOCATED -> putZeros(dst, n);
+                case ZERO, UNALLOCATED -> Zeros.fill(dst, n);
             }
             pos += n;
         }
     }
 
-    private static void putZeros(ByteBuffer dst, int n) {
-        if (dst.hasArray()) {
-            int at = dst.arrayOffset() + dst.position();
-            Arrays.fill(dst.array(), at, at + n, (byte) 0);
-            dst.position(dst.position() + n);
-            return;
-        }
-        for (int left = n; left > 0; ) {
-            int k = Math.min(left, ZEROS.length);
-            dst.put(ZEROS, 0, k);
-            left -= k;
-        }
+    private byte[] decompressedCluster(long entry) throws IOException {
+        return decompressed.get(entry, this::decompress);
     }
 
-    private byte[] decompressedCluster(long entry) throws IOException {
-        byte[] cluster = decompressed.get(entry);
-        if (cluster != null) {
-            return cluster;
-        }
+    private byte[] decompress(long entry) throws IOException {
         int length = L2Entry.compressedBytesInFile(g, entry);
         byte[] input = SourceReads.readBytes(source, g.compressedOffset(entry), length, "compressed cluster");
-        cluster = new byte[g.clusterSize];
+        byte[] cluster = new byte[g.clusterSize];
         decompressor.decompress(input, length, cluster);
-        decompressed.put(entry, cluster);
         return cluster;
     }
 

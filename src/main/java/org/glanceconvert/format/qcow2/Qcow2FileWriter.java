@@ -7,6 +7,7 @@ import org.glanceconvert.convert.BufferPool;
 import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.convert.Chunk;
 import org.glanceconvert.convert.ChunkPipeline;
+import org.glanceconvert.convert.EncodedChunk;
 import org.glanceconvert.convert.WriteBatch;
 import org.glanceconvert.format.WriteProgress;
 import org.glanceconvert.image.VirtualDisk;
@@ -54,7 +55,7 @@ final class Qcow2FileWriter {
         if (settings.compress()) {
             BufferPool compressedBuffers = new BufferPool(pipelineSettings.chunkBytes());
             pipeline.run(() -> new Qcow2ChunkCompressor(settings, compressedBuffers),
-                    (Chunk chunk, Qcow2ChunkCompressor.Result result) -> {
+                    (Chunk chunk, EncodedChunk result) -> {
                         try {
                             acceptCompressed(chunk, result);
                         } finally {
@@ -80,7 +81,7 @@ final class Qcow2FileWriter {
             ChannelWrites.writeFully(out, table, l1Offset);
         }
         long[] refcountTable = allocator.finish();
-        ByteBuffer header = Qcow2OutputHeader.encode(settings, source.size(), l1.length, l1Offset,
+        ByteBuffer header = Qcow2Header.encode(settings, source.size(), l1.length, l1Offset,
                 refcountTable[0], Math.toIntExact(refcountTable[1]));
         ChannelWrites.writeFully(out, header, headerOffset);
     }
@@ -100,7 +101,7 @@ final class Qcow2FileWriter {
         batch.flush();
     }
 
-    private void acceptCompressed(Chunk chunk, Qcow2ChunkCompressor.Result result) throws IOException {
+    private void acceptCompressed(Chunk chunk, EncodedChunk result) throws IOException {
         if (chunk.isHole()) {
             return;
         }

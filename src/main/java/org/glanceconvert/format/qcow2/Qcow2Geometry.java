@@ -48,9 +48,14 @@ final class Qcow2Geometry {
         this.subclusterSize = extendedL2 ? clusterSize / SUBCLUSTERS : clusterSize;
         this.refcountOrder = (int) header.refcountOrder;
         this.compressionType = header.compressionType;
-        this.compressedSizeShift = 62 - (clusterBits - 8);
+        this.compressedSizeShift = compressedSizeShift(clusterBits);
         this.compressedSizeMask = (1L << (clusterBits - 8)) - 1;
         this.compressedOffsetMask = (1L << compressedSizeShift) - 1;
+    }
+
+    /** Start bit of the sector count in a compressed cluster descriptor: 62 - (cluster_bits - 8). */
+    static int compressedSizeShift(int clusterBits) {
+        return 62 - (clusterBits - 8);
     }
 
     /** Bytes of the virtual disk one L2 table maps. */

@@ -34,7 +34,7 @@ final class Qcow2StreamWriter {
 
     void write(WriteProgress progress) throws IOException {
         Qcow2Layout layout = Qcow2Layout.plan(settings, source);
-        ChannelWrites.writeFully(out, Qcow2OutputHeader.encode(settings, source.size(),
+        ChannelWrites.writeFully(out, Qcow2Header.encode(settings, source.size(),
                 layout.dataClustersPerTable.length, layout.l1Clusters == 0 ? 0 : layout.l1Offset(),
                 layout.refcountTableOffset(),
                 Math.toIntExact(layout.refcountTableClusters)));

@@ -2,11 +2,8 @@ package org.glanceconvert.format.qcow2;
 
 import java.io.IOException;
 
-/** The bits of L1, L2 and refcount table entries this writer produces. */
+/** The L1 and L2 table entries this writer produces, with the bits {@link Qcow2Geometry} defines. */
 final class Qcow2TableEntries {
-    /** Refcount is exactly one (L1 and standard L2 entries only). */
-    static final long COPIED = 1L << 63;
-    static final long COMPRESSED = 1L << 62;
     private static final int SECTOR = 512;
 
     private Qcow2TableEntries() {
@@ -14,7 +11,7 @@ final class Qcow2TableEntries {
 
     /** A standard cluster descriptor for a data cluster or an L2 table used only here. */
     static long allocated(long hostOffset) {
-        return hostOffset | COPIED;
+        return hostOffset | Qcow2Geometry.COPIED;
     }
 
     /**
@@ -32,6 +29,6 @@ final class Qcow2TableEntries {
         if (additionalSectors >= (1L << (settings.clusterBits() - 8))) {
             throw new IllegalStateException("compressed length " + length + " too large for its descriptor");
         }
-        return COMPRESSED | (additionalSectors << x) | hostOffset;
+        return Qcow2Geometry.COMPRESSED | (additionalSectors << x) | hostOffset;
     }
 }

@@ -1,6 +1,5 @@
 package org.glanceconvert.format.qcow2;
 
-import java.util.Locale;
 import java.util.Set;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.image.Check;
@@ -27,8 +26,6 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
     /** Refcount entries are 16 bits (refcount_order 4). */
     static final int REFCOUNT_ORDER = 4;
     static final int MAX_REFCOUNT = 0xffff;
-    /** Version 3 header with the compression_type byte, padded to a multiple of 8. */
-    static final int HEADER_LENGTH = 112;
     /** The block layer counts in 512-byte sectors: virtual sizes are rounded up to one, as qemu-img does. */
     static final int SECTOR = 512;
 
@@ -41,13 +38,8 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
             throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "qcow2 cluster_size must be a power of two"
                     + " from 512 to 2M, not " + options.get("cluster_size", ""));
         }
-        String type = options.get("compression_type", "zlib").toLowerCase(Locale.ROOT);
-        Qcow2Compression compression = switch (type) {
-            case "zlib" -> Qcow2Compression.ZLIB;
-            case "zstd" -> Qcow2Compression.ZSTD;
-            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                    "qcow2 compression_type must be zlib or zstd, not " + type);
-        };
+        Qcow2Compression compression = options.oneOf("qcow2", "compression_type", "zlib", "zlib", "zstd")
+                .equals("zlib") ? Qcow2Compression.ZLIB : Qcow2Compression.ZSTD;
         return new Qcow2WriteSettings(Long.numberOfTrailingZeros(clusterSize), compression, options.compress());
     }
 
@@ -95,8 +87,8 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
         }
     }
 
-    /** Bit position of the sector count in a compressed cluster descriptor: 62 - (cluster_bits - 8). */
+    /** Bit position of the sector count in a compressed cluster descriptor. */
     int compressedOffsetBits() {
-        return 62 - (clusterBits - 8);
+        return Qcow2Geometry.compressedSizeShift(clusterBits);
     }
 }

@@ -1,6 +1,7 @@
 package org.glanceconvert.format.qcow2;
 
 import java.io.IOException;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Limits;
 
@@ -33,12 +34,7 @@ final class StoredRefcounts {
         if (offset == 0) {
             return null;
         }
-        byte[] block = blocks.get(offset);
-        if (block == null) {
-            block = SourceReads.readBytes(source, offset, g.clusterSize, "refcount block at " + offset);
-            blocks.put(offset, block);
-        }
-        return block;
+        return blocks.get(offset, at -> SourceReads.readBytes(source, at, g.clusterSize, "refcount block at " + at));
     }
 
     /** The stored refcount of host cluster {@code cluster} (unsigned for 64-bit refcounts). */

@@ -8,17 +8,24 @@ import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.VirtualDisk;
 
 /**
- * A raw image as a virtual disk. Its extents come from the file's holes (SEEK_DATA/SEEK_HOLE):
- * holes read as zero (as qemu-img map reports them), the rest is data. Where the platform reports no holes, everything is
- * data and writers find zeros by looking.
+ * A raw image as a virtual disk (also the data area of a fixed VHD). Its extents come from the
+ * file's holes (SEEK_DATA/SEEK_HOLE): holes read as zero (as qemu-img map reports them), the rest
+ * is data. Where the platform reports no holes, everything is data and writers find zeros by
+ * looking.
  */
 public final class RawDisk implements VirtualDisk {
     private final ByteSource source;
     private final long size;
 
+    /** The whole source as a disk. */
     public RawDisk(ByteSource source) throws IOException {
+        this(source, source.size());
+    }
+
+    /** The first {@code size} bytes of the source as a disk. */
+    public RawDisk(ByteSource source, long size) {
         this.source = source;
-        this.size = source.size();
+        this.size = size;
     }
 
     @Override
@@ -28,33 +35,19 @@ public final class RawDisk implements VirtualDisk {
 
     @Override
     public ExtentCursor extents(long offset) {
-        return new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= size) {
-                    return null;
-                }
-                long data = source.nextData(pos);
-                Extent e;
-                if (data > pos) {
-                    e = new Extent(pos, Math.min(data, size) - pos, Extent.Kind.ZERO, pos);
-                } else {
-                    long hole = Math.max(source.nextHole(pos), pos + 1);
-                    e = Extent.data(pos, Math.min(hole, size) - pos, pos);
-                }
-                pos = e.end();
-                return e;
+        return ExtentCursor.walking(offset, size, pos -> {
+            long data = source.nextData(pos);
+            if (data > pos) {
+                return new Extent(pos, Math.min(data, size) - pos, Extent.Kind.ZERO, pos);
             }
-        };
+            long hole = Math.max(source.nextHole(pos), pos + 1);
+            return Extent.data(pos, Math.min(hole, size) - pos, pos);
+        });
     }
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0 || offset + dst.remaining() > size) {
-            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining());
-        }
+        VirtualDisk.checkInside(offset, dst.remaining(), size);
         source.readFully(offset, dst);
     }
 

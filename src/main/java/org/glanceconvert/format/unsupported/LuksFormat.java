@@ -3,39 +3,33 @@ package org.glanceconvert.format.unsupported;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.glanceconvert.format.DiskFormat;
-import org.glanceconvert.format.FormatReport;
 import org.glanceconvert.image.ByteSource;
-import org.glanceconvert.image.Limits;
 
 /** A LUKS1 or LUKS2 encrypted volume (both share the magic; the version follows it). */
-public final class LuksFormat implements DiskFormat {
+public final class LuksFormat extends RefusedFormat {
     private static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xba, (byte) 0xbe};
     private static final int PAYLOAD_OFFSET_FIELD = 104;
 
-    @Override
-    public String name() {
-        return "luks";
+    public LuksFormat() {
+        super("luks", PAYLOAD_OFFSET_FIELD + 4, ByteOrder.BIG_ENDIAN, MAGIC);
+    }
+
+    private static int version(ByteBuffer header) {
+        return Short.toUnsignedInt(header.getShort(6));
     }
 
     @Override
-    public boolean matches(ByteSource source) throws IOException {
-        return Signatures.at(source, 0, MAGIC);
+    String reason(ByteBuffer header) {
+        return "LUKS-encrypted image (LUKS version " + version(header) + "): glance-convert never decrypts";
     }
 
     @Override
-    public FormatReport inspect(ByteSource source, Limits limits) throws IOException {
-        ByteBuffer h = Signatures.header(source, 108, ByteOrder.BIG_ENDIAN);
-        int version = Short.toUnsignedInt(h.getShort(6));
-        FormatReport report = Signatures.refused(name(), "LUKS-encrypted image (LUKS version " + version
-                + "): glance-convert never decrypts");
-        if (version == 1 && source.size() >= 108) {
-            // LUKS1: the encrypted payload starts at this sector and runs to the end of the file.
-            long payload = Integer.toUnsignedLong(h.getInt(PAYLOAD_OFFSET_FIELD)) * 512;
-            if (payload <= source.size()) {
-                report.virtualSize(source.size() - payload);
-            }
+    long virtualSize(ByteSource source, ByteBuffer header) throws IOException {
+        if (version(header) != 1 || source.size() < PAYLOAD_OFFSET_FIELD + 4) {
+            return -1;
         }
-        return report;
+        // LUKS1: the encrypted payload starts at this sector and runs to the end of the file.
+        long payload = Integer.toUnsignedLong(header.getInt(PAYLOAD_OFFSET_FIELD)) * 512;
+        return payload <= source.size() ? source.size() - payload : -1;
     }
 }

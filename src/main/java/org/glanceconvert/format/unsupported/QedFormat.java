@@ -3,36 +3,26 @@ package org.glanceconvert.format.unsupported;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.glanceconvert.format.DiskFormat;
-import org.glanceconvert.format.FormatReport;
 import org.glanceconvert.image.ByteSource;
-import org.glanceconvert.image.Limits;
 
 /** QEMU Enhanced Disk: little-endian header with the image size at byte 48. */
-public final class QedFormat implements DiskFormat {
+public final class QedFormat extends RefusedFormat {
     private static final byte[] MAGIC = {'Q', 'E', 'D', 0};
     private static final long FEATURE_BACKING_FILE = 1;
 
-    @Override
-    public String name() {
-        return "qed";
+    public QedFormat() {
+        super("qed", 64, ByteOrder.LITTLE_ENDIAN, MAGIC);
     }
 
     @Override
-    public boolean matches(ByteSource source) throws IOException {
-        return Signatures.at(source, 0, MAGIC);
+    String reason(ByteBuffer header) {
+        boolean backing = (header.getLong(16) & FEATURE_BACKING_FILE) != 0;
+        return "QED image: recognised but never converted (not a Glance disk format)"
+                + (backing ? "; it also names a backing file" : "");
     }
 
     @Override
-    public FormatReport inspect(ByteSource source, Limits limits) throws IOException {
-        ByteBuffer h = Signatures.header(source, 64, ByteOrder.LITTLE_ENDIAN);
-        boolean backing = (h.getLong(16) & FEATURE_BACKING_FILE) != 0;
-        FormatReport report = Signatures.refused(name(), "QED image: recognised but never converted"
-                + " (not a Glance disk format)" + (backing ? "; it also names a backing file" : ""));
-        long size = h.getLong(48);
-        if (source.size() >= 56 && size >= 0) {
-            report.virtualSize(size);
-        }
-        return report;
+    long virtualSize(ByteSource source, ByteBuffer header) throws IOException {
+        return stated(source, 56, header.getLong(48));
     }
 }

@@ -3,11 +3,11 @@ package org.glanceconvert.format.vhd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileRegion;
 import org.glanceconvert.image.ImageFormatException;
 
 /**
@@ -21,18 +21,14 @@ public final class VhdBat {
     private static final int PAGE_BYTES = 4096;
     private static final int PAGE_ENTRIES = PAGE_BYTES / 4;
 
-    /** A byte range of the file that blocks must not touch. */
-    public record Reserved(String what, long start, long end) {
-    }
-
     private final ByteSource source;
     private final long tableOffset;
     private final int entries;
     private final long blockSize;
     private final long bitmapSize;
     private final long dataEnd;
-    private final List<Reserved> reserved;
-    private final Map<Integer, int[]> pages;
+    private final List<FileRegion> reserved;
+    private final BoundedCache<Integer, int[]> pages;
 
     /**
      * @param dataEnd   where block data must end (the trailing footer, or the end of the file)
@@ -40,7 +36,7 @@ public final class VhdBat {
      * @param cacheBytes how much of the table to keep in memory
      */
     public VhdBat(ByteSource source, long tableOffset, int entries, long blockSize, long bitmapSize,
-                  long dataEnd, List<Reserved> reserved, long cacheBytes) {
+                  long dataEnd, List<FileRegion> reserved, long cacheBytes) {
         this.source = source;
         this.tableOffset = tableOffset;
         this.entries = entries;
@@ -48,13 +44,7 @@ public final class VhdBat {
         this.bitmapSize = bitmapSize;
         this.dataEnd = dataEnd;
         this.reserved = List.copyOf(reserved);
-        int maxPages = (int) Math.max(4, Math.min(1 << 16, cacheBytes / PAGE_BYTES));
-        this.pages = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, int[]> eldest) {
-                return size() > maxPages;
-            }
-        };
+        this.pages = new BoundedCache<>((int) Math.max(4, Math.min(1 << 16, cacheBytes / PAGE_BYTES)));
     }
 
     public int entries() {
@@ -100,27 +90,16 @@ public final class VhdBat {
             throw new ImageFormatException(Check.VHD_BAT, "BAT entry " + index + " puts block data at "
                     + start + ".." + end + ", past the end of the data area at " + dataEnd);
         }
-        for (Reserved r : reserved) {
-            if (start < r.end() && r.start() < end) {
-                throw new ImageFormatException(Check.VHD_BAT, "BAT entry " + index + " puts a block at "
-                        + start + " over the " + r.what() + " (" + r.start() + ".." + r.end() + ")");
-            }
+        FileRegion r = FileRegion.firstOverlapping(reserved, start, end);
+        if (r != null) {
+            throw new ImageFormatException(Check.VHD_BAT, "BAT entry " + index + " puts a block at "
+                    + start + " over the " + r.what() + " (" + r.start() + ".." + r.end() + ")");
         }
     }
 
     private long rawEntry(int index) throws IOException {
-        int page = index / PAGE_ENTRIES;
-        int[] entriesOfPage;
-        synchronized (pages) {
-            entriesOfPage = pages.get(page);
-        }
-        if (entriesOfPage == null) {
-            entriesOfPage = readPage(page);
-            synchronized (pages) {
-                pages.put(page, entriesOfPage);
-            }
-        }
-        return Integer.toUnsignedLong(entriesOfPage[index % PAGE_ENTRIES]);
+        int[] page = pages.get(index / PAGE_ENTRIES, this::readPage);
+        return Integer.toUnsignedLong(page[index % PAGE_ENTRIES]);
     }
 
     private int[] readPage(int page) throws IOException {

@@ -21,4 +21,13 @@ public final class VhdChecksum {
         }
         return ~sum;
     }
+
+    /** Computes the checksum of the structure and stores it, big-endian, in its checksum field. */
+    public static void store(byte[] structure, int offset, int length, int checksumField) {
+        int sum = compute(structure, offset, length, checksumField);
+        int at = offset + checksumField;
+        for (int i = 0; i < 4; i++) {
+            structure[at + i] = (byte) (sum >>> (24 - 8 * i));
+        }
+    }
 }

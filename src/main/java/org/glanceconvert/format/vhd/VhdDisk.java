@@ -2,45 +2,35 @@ package org.glanceconvert.format.vhd;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.glanceconvert.format.raw.RawDisk;
+import org.glanceconvert.image.BlockMappedDisk;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Extent;
-import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
- * A fixed or dynamic VHD as a virtual disk.
- *
- * <p>Fixed: the virtual disk is the data in front of the footer; its holes are zero extents.
- * Dynamic: each BAT entry locates a block, stored as a sector bitmap followed by the block's
- * data. A sector whose bitmap bit is set is data; a clear bit means the sector was never written
- * and reads as zero (the spec's meaning for a disk without a parent); an unallocated block reads
- * as zero. BAT pages and bitmaps are cached within {@link Limits#maxCacheBytes()}.
+ * A dynamic VHD as a virtual disk: each BAT entry locates a block, stored as a sector bitmap
+ * followed by the block's data. A sector whose bitmap bit is set is data; a clear bit means the
+ * sector was never written and reads as zero (the spec's meaning for a disk without a parent);
+ * an unallocated block reads as zero. BAT pages and bitmaps are cached within
+ * {@link Limits#maxCacheBytes()}. A fixed VHD is raw data in front of its footer, and opens as a
+ * {@link RawDisk} of that data.
  */
-public final class VhdDisk implements VirtualDisk {
+public final class VhdDisk extends BlockMappedDisk {
     private static final int SECTOR = 512;
 
-    private static final byte[] ZEROS = new byte[64 * 1024];
-
-    private final ByteSource source;
     private final VhdLayout layout;
-    private final long size;
-    private final Map<Long, byte[]> bitmaps;
+    private final long bitmapSize;
+    private final BoundedCache<Long, byte[]> bitmaps;
 
     private VhdDisk(ByteSource source, VhdLayout layout, long cacheBytes) {
-        this.source = source;
+        super(source, layout.virtualSize(), layout.header().blockSize());
         this.layout = layout;
-        this.size = layout.virtualSize();
-        long bitmapBytes = layout.fixed() ? SECTOR : layout.header().bitmapSize();
-        int maxBitmaps = (int) Math.max(4, Math.min(1 << 16, cacheBytes / bitmapBytes));
-        this.bitmaps = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
-                return size() > maxBitmaps;
-            }
-        };
+        this.bitmapSize = layout.header().bitmapSize();
+        this.bitmaps = new BoundedCache<>((int) Math.max(4, Math.min(1 << 16, cacheBytes / bitmapSize)));
     }
 
     /**
@@ -48,8 +38,11 @@ public final class VhdDisk implements VirtualDisk {
      * unsafe (a parent, a checksum mismatch), so that a reader misused without inspection still
      * never returns a wrong disk.
      */
-    public static VhdDisk open(ByteSource source, Limits limits) throws IOException {
+    public static VirtualDisk open(ByteSource source, Limits limits) throws IOException {
         VhdLayout layout = VhdLayout.read(source, limits, null);
+        if (layout.fixed()) {
+            return new RawDisk(source, layout.virtualSize());
+        }
         return new VhdDisk(source, layout, limits.maxCacheBytes() / 2);
     }
 
@@ -58,65 +51,35 @@ public final class VhdDisk implements VirtualDisk {
     }
 
     @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public int clusterSize() {
-        return layout.fixed() ? 0 : (int) layout.header().blockSize();
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0 || offset + dst.remaining() > size) {
-            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining()
-                    + " of " + size);
-        }
-        if (layout.fixed()) {
-            source.readFully(offset, dst);
-            return;
-        }
-        long blockSize = layout.header().blockSize();
-        long pos = offset;
-        while (dst.hasRemaining()) {
-            long block = pos / blockSize;
-            long inBlock = pos % blockSize;
-            int n = (int) Math.min(dst.remaining(), blockSize - inBlock);
-            ByteBuffer part = dst.slice(dst.position(), n);
-            readBlock(block, inBlock, part);
-            dst.position(dst.position() + n);
-            pos += n;
-        }
-    }
-
-    private void readBlock(long block, long inBlock, ByteBuffer part) throws IOException {
+    protected void readBlock(long block, long inBlock, ByteBuffer part) throws IOException {
         long start = layout.bat().blockStart(block);
         if (start < 0) {
-            zero(part);
+            Zeros.fill(part);
             return;
         }
         byte[] bitmap = bitmap(block, start);
-        long dataStart = start + layout.header().bitmapSize();
-        long pos = inBlock;
-        long end = inBlock + part.remaining();
-        while (pos < end) {
-            int sector = (int) (pos / SECTOR);
-            boolean present = bit(bitmap, sector);
-            long runEnd = Math.min(end, runEnd(bitmap, sector, present, layout.header().blockSize()));
-            ByteBuffer run = part.slice(part.position(), (int) (runEnd - pos));
-            if (present) {
-                source.readFully(dataStart + pos, run);
-            } else {
-                zero(run);
-            }
-            part.position(part.position() + (int) (runEnd - pos));
-            pos = runEnd;
-        }
+        readRuns(start + bitmapSize, inBlock, part, at -> runAt(bitmap, at));
     }
 
-    /** Byte offset within the block where the run of sectors sharing {@code present} with {@code sector} ends. */
-    private static long runEnd(byte[] bitmap, int sector, boolean present, long blockSize) {
+    @Override
+    protected Extent extentAt(long pos) throws IOException {
+        long block = pos / blockSize;
+        long blockEnd = Math.min(size, (block + 1) * blockSize);
+        long start = layout.bat().blockStart(block);
+        if (start < 0) {
+            return Extent.unallocated(pos, blockEnd - pos);
+        }
+        long inBlock = pos - block * blockSize;
+        Run run = runAt(bitmap(block, start), inBlock);
+        long end = Math.min(blockEnd, block * blockSize + run.end());
+        return run.stored() ? Extent.data(pos, end - pos, start + bitmapSize + inBlock)
+                : Extent.unallocated(pos, end - pos);
+    }
+
+    /** The run of sectors sharing the bitmap bit of the sector holding byte {@code inBlock}. */
+    private Run runAt(byte[] bitmap, long inBlock) {
+        int sector = (int) (inBlock / SECTOR);
+        boolean present = bit(bitmap, sector);
         int sectors = (int) (blockSize / SECTOR);
         int s = sector + 1;
         while (s < sectors) {
@@ -132,7 +95,7 @@ public final class VhdDisk implements VirtualDisk {
             }
             s++;
         }
-        return (long) s * SECTOR;
+        return new Run((long) s * SECTOR, present);
     }
 
     /** Bits are most significant first: bit 7 of byte 0 is the block's first sector. */
@@ -141,91 +104,7 @@ public final class VhdDisk implements VirtualDisk {
     }
 
     private byte[] bitmap(long block, long start) throws IOException {
-        byte[] bitmap;
-        synchronized (bitmaps) {
-            bitmap = bitmaps.get(block);
-        }
-        if (bitmap == null) {
-            int sectors = (int) (layout.header().blockSize() / SECTOR);
-            bitmap = source.readBytes(start, (sectors + 7) / 8);
-            synchronized (bitmaps) {
-                bitmaps.put(block, bitmap);
-            }
-        }
-        return bitmap;
-    }
-
-    private static void zero(ByteBuffer buf) {
-        while (buf.hasRemaining()) {
-            buf.put(ZEROS, 0, Math.min(ZEROS.length, buf.remaining()));
-        }
-    }
-
-    @Override
-    public ExtentCursor extents(long offset) throws IOException {
-        if (offset < 0 || offset > size) {
-            throw new IOException("extent offset " + offset + " outside the virtual disk of " + size);
-        }
-        return layout.fixed() ? fixedExtents(offset) : dynamicExtents(offset);
-    }
-
-    private ExtentCursor fixedExtents(long offset) {
-        return new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= size) {
-                    return null;
-                }
-                long data = Math.min(source.nextData(pos), size);
-                Extent e;
-                if (data > pos) {
-                    e = new Extent(pos, data - pos, Extent.Kind.ZERO, pos);
-                } else {
-                    long hole = Math.min(Math.max(source.nextHole(pos), pos + 1), size);
-                    e = Extent.data(pos, hole - pos, pos);
-                }
-                pos = e.end();
-                return e;
-            }
-        };
-    }
-
-    private ExtentCursor dynamicExtents(long offset) {
-        long blockSize = layout.header().blockSize();
-        return new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= size) {
-                    return null;
-                }
-                long block = pos / blockSize;
-                long blockEnd = Math.min(size, (block + 1) * blockSize);
-                long start = layout.bat().blockStart(block);
-                Extent e;
-                if (start < 0) {
-                    e = Extent.unallocated(pos, blockEnd - pos);
-                } else {
-                    byte[] bitmap = bitmap(block, start);
-                    long inBlock = pos % blockSize;
-                    int sector = (int) (inBlock / SECTOR);
-                    boolean present = bit(bitmap, sector);
-                    long end = Math.min(blockEnd, block * blockSize + runEnd(bitmap, sector, present, blockSize));
-                    e = present
-                            ? Extent.data(pos, end - pos, start + layout.header().bitmapSize() + inBlock)
-                            : Extent.unallocated(pos, end - pos);
-                }
-                pos = e.end();
-                return e;
-            }
-        };
-    }
-
-    @Override
-    public void close() {
-        // The source belongs to whoever opened it (VirtualDisk contract).
+        int sectors = (int) (blockSize / SECTOR);
+        return bitmaps.get(block, b -> source.readBytes(start, (sectors + 7) / 8));
     }
 }

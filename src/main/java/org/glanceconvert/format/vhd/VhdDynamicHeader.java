@@ -15,6 +15,7 @@ public final class VhdDynamicHeader {
     public static final byte[] COOKIE = "cxsparse".getBytes(StandardCharsets.US_ASCII);
     public static final int CHECKSUM_OFFSET = 36;
     public static final long UNUSED_ENTRY = 0xFFFFFFFFL;
+    private static final int HEADER_VERSION = 0x00010000;
     private static final int LOCATORS_OFFSET = 576;
     private static final int LOCATOR_SIZE = 24;
     private static final int LOCATOR_COUNT = 8;
@@ -27,6 +28,27 @@ public final class VhdDynamicHeader {
 
     private VhdDynamicHeader(byte[] bytes) {
         this.bytes = bytes;
+    }
+
+    /** The header of a disk without parent: BAT at {@code batOffset}, {@code entries} blocks of {@code blockSize}. */
+    public static VhdDynamicHeader create(long batOffset, int entries, int blockSize) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.put(COOKIE);
+        // The specification says 0xFFFFFFFF here, but Microsoft's tools expect all 64 bits set.
+        b.putLong(-1L);
+        b.putLong(batOffset);
+        b.putInt(HEADER_VERSION);
+        b.putInt(entries);
+        b.putInt(blockSize);
+        // Checksum, parent id, timestamp, name and locators stay zero: no parent.
+        byte[] header = b.array();
+        VhdChecksum.store(header, 0, SIZE, CHECKSUM_OFFSET);
+        return new VhdDynamicHeader(header);
+    }
+
+    /** The 1024 header bytes. */
+    public byte[] bytes() {
+        return bytes.clone();
     }
 
     /** True when {@code bytes} starts with the dynamic header cookie. */

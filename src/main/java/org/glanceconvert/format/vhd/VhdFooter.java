@@ -24,10 +24,29 @@ public final class VhdFooter {
     public static final long MAX_SECTORS = 0xff000000L;
 
     /**
+     * The creator application of the footers glance-convert writes: qemu (and Hyper-V-style
+     * readers) read it as "the size is current_size, exactly", unlike "qemu"/"vpc " whose size is
+     * the CHS geometry rounded down.
+     */
+    public static final String CREATOR_APPLICATION = "qem2";
+    /**
      * Creator applications known to write an exact current size, which qemu 7.2 then trusts
      * rather than the CHS geometry (see {@link #virtualSize()}).
      */
-    private static final Set<String> CURRENT_SIZE_CREATORS = Set.of("win ", "qem2", "d2v ", "CTXS", "tap\0");
+    private static final Set<String> CURRENT_SIZE_CREATORS = Set.of("win ", CREATOR_APPLICATION, "d2v ", "CTXS",
+            "tap\0");
+    private static final int FEATURES_RESERVED = 0x2;
+    private static final int FORMAT_VERSION = 0x00010000;
+    /** What qemu writes beside "qem2" (Virtual PC 2007's version). */
+    private static final int CREATOR_VERSION = 0x00050003;
+    private static final String CREATOR_HOST_OS = "Wi2k";
+
+    /** Cylinders, heads and sectors per track. */
+    public record Geometry(int cylinders, int heads, int sectorsPerTrack) {
+        public long sectors() {
+            return (long) cylinders * heads * sectorsPerTrack;
+        }
+    }
 
     /** Disk types of the footer's disk type field. */
     public enum DiskType {
@@ -65,6 +84,69 @@ public final class VhdFooter {
 
     private VhdFooter(byte[] bytes) {
         this.bytes = bytes;
+    }
+
+    /**
+     * The footer of a disk glance-convert writes: {@code size} bytes as original and current
+     * size, the specification's geometry for it, and creator {@link #CREATOR_APPLICATION}.
+     *
+     * @param timestamp seconds since 2000-01-01 00:00 UTC
+     * @param uniqueId  16 bytes
+     */
+    public static VhdFooter create(DiskType type, long dataOffset, long size, int timestamp, byte[] uniqueId) {
+        Geometry geometry = geometry(size / 512);
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.put(COOKIE);
+        b.putInt(FEATURES_RESERVED);
+        b.putInt(FORMAT_VERSION);
+        b.putLong(dataOffset);
+        b.putInt(timestamp);
+        b.put(CREATOR_APPLICATION.getBytes(StandardCharsets.US_ASCII));
+        b.putInt(CREATOR_VERSION);
+        b.put(CREATOR_HOST_OS.getBytes(StandardCharsets.US_ASCII));
+        b.putLong(size);
+        b.putLong(size);
+        b.putShort((short) geometry.cylinders());
+        b.put((byte) geometry.heads());
+        b.put((byte) geometry.sectorsPerTrack());
+        b.putInt(type.code());
+        b.putInt(0); // checksum, below
+        b.put(uniqueId, 0, 16);
+        b.put((byte) 0); // saved state
+        byte[] footer = b.array();
+        VhdChecksum.store(footer, 0, SIZE, CHECKSUM_OFFSET);
+        return new VhdFooter(footer);
+    }
+
+    /**
+     * The specification's CHS geometry for {@code totalSectors}: it may describe slightly less
+     * than the disk, which is why the footers written here say to use current_size instead.
+     */
+    public static Geometry geometry(long totalSectors) {
+        long sectors = Math.min(totalSectors, MAX_GEOMETRY_SECTORS);
+        int spt;
+        int heads;
+        long cylinderTimesHeads;
+        if (sectors >= 65535L * 16 * 63) {
+            spt = 255;
+            heads = 16;
+            cylinderTimesHeads = sectors / spt;
+        } else {
+            spt = 17;
+            cylinderTimesHeads = sectors / spt;
+            heads = (int) Math.max(4, (cylinderTimesHeads + 1023) / 1024);
+            if (cylinderTimesHeads >= heads * 1024L || heads > 16) {
+                spt = 31;
+                heads = 16;
+                cylinderTimesHeads = sectors / spt;
+            }
+            if (cylinderTimesHeads >= heads * 1024L) {
+                spt = 63;
+                heads = 16;
+                cylinderTimesHeads = sectors / spt;
+            }
+        }
+        return new Geometry((int) (cylinderTimesHeads / heads), heads, spt);
     }
 
     /** True when {@code bytes} holds the footer cookie at {@code offset}. */

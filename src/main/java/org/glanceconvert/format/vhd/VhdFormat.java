@@ -1,15 +1,11 @@
 package org.glanceconvert.format.vhd;
 
-import java.io.EOFException;
 import java.io.IOException;
 import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.FormatReport;
 import org.glanceconvert.image.ByteSource;
-import org.glanceconvert.image.Check;
-import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
-import org.glanceconvert.inspect.Finding;
 
 /**
  * Microsoft VHD ("vpc" to qemu): fixed disks (raw data and a footer at the end), dynamic disks
@@ -34,19 +30,14 @@ public final class VhdFormat implements DiskFormat {
     @Override
     public FormatReport inspect(ByteSource source, Limits limits) throws IOException {
         FormatReport report = new FormatReport(name());
-        try {
+        return report.recording("its VHD structures", () -> {
             VhdLayout layout = VhdLayout.read(source, limits, report);
             report.subformat(layout.diskType().subformat()).virtualSize(layout.virtualSize());
             if (!layout.fixed()) {
                 report.clusterSize(layout.header().blockSize());
                 layout.bat().validateAll();
             }
-        } catch (ImageFormatException e) {
-            report.problem(Finding.of(e));
-        } catch (EOFException e) {
-            report.problem(Check.FORMAT_TRUNCATED, "the file ends inside its VHD structures: " + e.getMessage());
-        }
-        return report;
+        });
     }
 
     @Override

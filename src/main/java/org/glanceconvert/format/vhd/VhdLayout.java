@@ -7,6 +7,7 @@ import java.util.List;
 import org.glanceconvert.format.FormatReport;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileRegion;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 
@@ -161,10 +162,10 @@ public final class VhdLayout {
             throw new ImageFormatException(Check.VHD_BAT, "the BAT at " + tableOffset
                     + " overlaps the dynamic header at " + headerOffset);
         }
-        List<VhdBat.Reserved> reserved = new ArrayList<>();
-        reserved.add(new VhdBat.Reserved("footer copy", 0, VhdFooter.SIZE));
-        reserved.add(new VhdBat.Reserved("dynamic header", headerOffset, headerOffset + VhdDynamicHeader.SIZE));
-        reserved.add(new VhdBat.Reserved("BAT", tableOffset, tableEnd));
+        List<FileRegion> reserved = new ArrayList<>();
+        reserved.add(new FileRegion("footer copy", 0, VhdFooter.SIZE));
+        reserved.add(new FileRegion("dynamic header", headerOffset, headerOffset + VhdDynamicHeader.SIZE));
+        reserved.add(new FileRegion("BAT", tableOffset, tableEnd));
         VhdBat bat = new VhdBat(source, tableOffset, (int) entries, blockSize, header.bitmapSize(), dataEnd,
                 reserved, limits.maxCacheBytes() / 2);
         return new VhdLayout(size, footer, dataEnd, virtualSize, header, bat);

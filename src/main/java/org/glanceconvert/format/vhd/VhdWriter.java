@@ -3,16 +3,14 @@ package org.glanceconvert.format.vhd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import org.glanceconvert.convert.BlockCopier;
+import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.format.DiskFormatWriter;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.output.NonZeroChunks;
-import org.glanceconvert.format.output.SparseFileOutput;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
@@ -31,12 +29,11 @@ public final class VhdWriter implements DiskFormatWriter {
     static final int SECTOR = 512;
     static final int BLOCK_SIZE = 2 * 1024 * 1024;
     /** 2040 GiB, the largest size qemu opens and the format allows. */
-    static final long MAX_SIZE = 0xff000000L * SECTOR;
-    private static final long DYNAMIC_HEADER_OFFSET = VhdFooterEncoder.SIZE;
-    private static final long BAT_OFFSET = DYNAMIC_HEADER_OFFSET + VhdDynamicHeaderEncoder.SIZE;
+    static final long MAX_SIZE = VhdFooter.MAX_SECTORS * SECTOR;
+    private static final long DYNAMIC_HEADER_OFFSET = VhdFooter.SIZE;
+    private static final long BAT_OFFSET = DYNAMIC_HEADER_OFFSET + VhdDynamicHeader.SIZE;
     /** Bitmap of one 2 MiB block: one bit per sector, padded to a sector. */
     private static final int BITMAP_SIZE = SECTOR;
-    private static final int CHUNK = 64 * 1024;
     private static final long UNIX_SECONDS_AT_VHD_EPOCH = 946_684_800L;
 
     @Override
@@ -46,16 +43,8 @@ public final class VhdWriter implements DiskFormatWriter {
 
     private static boolean fixed(WriteOptions options) throws ImageFormatException {
         options.requireOnly("vhd", Set.of("subformat"));
-        if (options.compress()) {
-            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be compressed (-c)");
-        }
-        String sub = options.get("subformat", "dynamic").toLowerCase(Locale.ROOT);
-        return switch (sub) {
-            case "dynamic" -> false;
-            case "fixed" -> true;
-            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                    "vhd subformat '" + sub + "' is not supported (dynamic, fixed)");
-        };
+        options.refuseCompression("vhd");
+        return options.oneOf("vhd", "subformat", "dynamic", "dynamic", "fixed").equals("fixed");
     }
 
     @Override
@@ -68,74 +57,72 @@ public final class VhdWriter implements DiskFormatWriter {
     }
 
     @Override
-    public boolean streamable(WriteOptions options) {
-        return false;
-    }
-
-    @Override
     public void write(VirtualDisk source, FileChannel out, WriteOptions options, WriteProgress progress)
             throws IOException {
         validate(source, options);
         if (fixed(options)) {
-            writeFixed(source, new SparseFileOutput(out), progress);
+            writeFixed(source, out, options.threads(), progress);
         } else {
-            writeDynamic(source, new SparseFileOutput(out), progress);
+            writeDynamic(source, out, options.threads(), progress);
         }
     }
 
-    @Override
-    public void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options,
-                            WriteProgress progress) throws IOException {
-        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhd output cannot be written as a stream");
-    }
-
-    private static void writeFixed(VirtualDisk source, SparseFileOutput out, WriteProgress progress)
+    private static void writeFixed(VirtualDisk source, FileChannel out, int threads, WriteProgress progress)
             throws IOException {
         long size = roundedSize(source);
-        byte[] chunk = new byte[CHUNK];
-        NonZeroChunks chunks = new NonZeroChunks(source, CHUNK, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            out.writeSkippingZeros(offset, chunk, 0, (int) Math.min(CHUNK, size - offset));
-        }
-        out.write(size, footer(size, VhdFooterEncoder.TYPE_FIXED, VhdFooterEncoder.NO_DATA_OFFSET));
-        out.finish(size + VhdFooterEncoder.SIZE);
+        BlockCopier.inPlace(0).copy(source, out, threads, progress);
+        write(out, size, footer(size, VhdFooter.DiskType.FIXED, VhdFooter.NO_DATA_OFFSET));
+        ChannelWrites.setLength(out, size + VhdFooter.SIZE);
     }
 
-    private static void writeDynamic(VirtualDisk source, SparseFileOutput out, WriteProgress progress)
+    private static void writeDynamic(VirtualDisk source, FileChannel out, int threads, WriteProgress progress)
             throws IOException {
         long size = roundedSize(source);
         int blocks = (int) ((size + BLOCK_SIZE - 1) / BLOCK_SIZE);
         long batBytes = ((blocks * 4L + SECTOR - 1) / SECTOR) * SECTOR;
-        // At most 1020 Ki entries (4 MiB) under the 2040 GiB limit checked by validate.
-        int[] bat = new int[blocks];
-        Arrays.fill(bat, -1);
-        byte[] bitmap = new byte[BITMAP_SIZE];
-        Arrays.fill(bitmap, (byte) 0xff);
+        AppendedBlocks appended = new AppendedBlocks(out, blocks, BAT_OFFSET + batBytes);
+        BlockCopier.placed(BLOCK_SIZE, appended).copy(source, out, threads, progress);
 
-        long next = BAT_OFFSET + batBytes;
-        byte[] chunk = new byte[CHUNK];
-        NonZeroChunks chunks = new NonZeroChunks(source, CHUNK, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            int block = (int) (offset / BLOCK_SIZE);
-            if (bat[block] == -1) {
-                bat[block] = sectorEntry(next);
-                // Every sector of an allocated block is stored (zeros as holes), so every bit is set.
-                out.write(next, bitmap);
-                next += BITMAP_SIZE + BLOCK_SIZE;
-            }
-            long blockData = (bat[block] & 0xffff_ffffL) * SECTOR + BITMAP_SIZE;
-            out.writeSkippingZeros(blockData + offset % BLOCK_SIZE, chunk, 0, CHUNK);
-        }
-
-        byte[] footer = footer(size, VhdFooterEncoder.TYPE_DYNAMIC, DYNAMIC_HEADER_OFFSET);
-        out.write(0, footer);
-        out.write(DYNAMIC_HEADER_OFFSET, VhdDynamicHeaderEncoder.encode(BAT_OFFSET, blocks, BLOCK_SIZE));
+        byte[] footer = footer(size, VhdFooter.DiskType.DYNAMIC, DYNAMIC_HEADER_OFFSET);
+        write(out, 0, footer);
+        write(out, DYNAMIC_HEADER_OFFSET, VhdDynamicHeader.create(BAT_OFFSET, blocks, BLOCK_SIZE).bytes());
         ByteBuffer table = ByteBuffer.allocate((int) batBytes);
         Arrays.fill(table.array(), (byte) 0xff);
-        table.asIntBuffer().put(bat);
-        out.write(BAT_OFFSET, table.array());
-        out.write(next, footer);
-        out.finish(next + VhdFooterEncoder.SIZE);
+        table.asIntBuffer().put(appended.bat);
+        write(out, BAT_OFFSET, table.array());
+        write(out, appended.next, footer);
+        ChannelWrites.setLength(out, appended.next + VhdFooter.SIZE);
+    }
+
+    /** Appends each block that holds data after the last one: its sector bitmap, then its data. */
+    private static final class AppendedBlocks implements BlockCopier.Placement {
+        private final FileChannel out;
+        /** At most 1020 Ki entries (4 MiB) under the 2040 GiB limit checked by validate. */
+        private final int[] bat;
+        private final byte[] bitmap = new byte[BITMAP_SIZE];
+        private long next;
+
+        AppendedBlocks(FileChannel out, int blocks, long first) {
+            this.out = out;
+            this.bat = new int[blocks];
+            this.next = first;
+            Arrays.fill(bat, -1);
+            // Every sector of an allocated block is stored (zeros as holes), so every bit is set.
+            Arrays.fill(bitmap, (byte) 0xff);
+        }
+
+        @Override
+        public long place(long block) throws IOException {
+            long start = next;
+            bat[(int) block] = sectorEntry(start);
+            write(out, start, bitmap);
+            next += BITMAP_SIZE + BLOCK_SIZE;
+            return start + BITMAP_SIZE;
+        }
+    }
+
+    private static void write(FileChannel out, long position, byte[] bytes) throws IOException {
+        ChannelWrites.writeFully(out, ByteBuffer.wrap(bytes), position);
     }
 
     private static int sectorEntry(long fileOffset) throws ImageFormatException {
@@ -146,13 +133,12 @@ public final class VhdWriter implements DiskFormatWriter {
         return (int) sector;
     }
 
-    private static byte[] footer(long size, int type, long dataOffset) {
+    private static byte[] footer(long size, VhdFooter.DiskType type, long dataOffset) {
         UUID id = UUID.randomUUID();
         byte[] uniqueId = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
                 .putLong(id.getLeastSignificantBits()).array();
         int timestamp = (int) (System.currentTimeMillis() / 1000 - UNIX_SECONDS_AT_VHD_EPOCH);
-        return VhdFooterEncoder.encode(new VhdFooterEncoder.Fields(dataOffset, timestamp, size, size,
-                VhdFooterEncoder.geometry(size / SECTOR), type, uniqueId));
+        return VhdFooter.create(type, dataOffset, size, timestamp, uniqueId).bytes();
     }
 
     /** VHD sizes are whole sectors; a source with a partial last sector is padded with zeros. */

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileRegion;
 import org.glanceconvert.image.ImageFormatException;
 
 /**
@@ -36,10 +36,6 @@ public final class VhdxBat {
     private static final int PAGE_BYTES = 4096;
     private static final int PAGE_ENTRIES = PAGE_BYTES / 8;
 
-    /** A byte range of the file that blocks must not touch. */
-    public record Reserved(String what, long start, long end) {
-    }
-
     private final ByteSource source;
     private final long tableOffset;
     private final long entries;
@@ -48,11 +44,11 @@ public final class VhdxBat {
     private final long virtualSize;
     private final long fileSize;
     private final boolean hasParent;
-    private final List<Reserved> reserved;
-    private final Map<Long, long[]> pages;
+    private final List<FileRegion> reserved;
+    private final BoundedCache<Long, long[]> pages;
 
     public VhdxBat(ByteSource source, long tableOffset, long entries, long blockSize, long chunkRatio,
-                   long virtualSize, long fileSize, boolean hasParent, List<Reserved> reserved, long cacheBytes) {
+                   long virtualSize, long fileSize, boolean hasParent, List<FileRegion> reserved, long cacheBytes) {
         this.source = source;
         this.tableOffset = tableOffset;
         this.entries = entries;
@@ -62,13 +58,7 @@ public final class VhdxBat {
         this.fileSize = fileSize;
         this.hasParent = hasParent;
         this.reserved = List.copyOf(reserved);
-        int maxPages = (int) Math.max(4, Math.min(1 << 16, cacheBytes / PAGE_BYTES));
-        this.pages = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, long[]> eldest) {
-                return size() > maxPages;
-            }
-        };
+        this.pages = new BoundedCache<>((int) Math.max(4, Math.min(1 << 16, cacheBytes / PAGE_BYTES)));
     }
 
     /**
@@ -108,9 +98,14 @@ public final class VhdxBat {
         return chunkRatio;
     }
 
+    /** The BAT index of payload block {@code block}: a sector bitmap entry follows every chunk of them. */
+    public static long payloadIndex(long block, long chunkRatio) {
+        return block + block / chunkRatio;
+    }
+
     /** The payload entry of virtual block {@code block}, checked when it locates data. */
     public long payloadEntry(long block) throws IOException {
-        long index = block + block / chunkRatio;
+        long index = payloadIndex(block, chunkRatio);
         long entry = rawEntry(index);
         int state = state(entry);
         if (state == PAYLOAD_FULLY_PRESENT || state == PAYLOAD_PARTIALLY_PRESENT) {
@@ -160,11 +155,10 @@ public final class VhdxBat {
     }
 
     private void checkReserved(long index, long start, long end) throws ImageFormatException {
-        for (Reserved r : reserved) {
-            if (start < r.end() && r.start() < end) {
-                throw new ImageFormatException(Check.VHDX_BAT, "BAT entry " + index + " puts a block at " + start
-                        + " over the " + r.what() + " (" + r.start() + ".." + r.end() + ")");
-            }
+        FileRegion r = FileRegion.firstOverlapping(reserved, start, end);
+        if (r != null) {
+            throw new ImageFormatException(Check.VHDX_BAT, "BAT entry " + index + " puts a block at " + start
+                    + " over the " + r.what() + " (" + r.start() + ".." + r.end() + ")");
         }
     }
 
@@ -173,17 +167,8 @@ public final class VhdxBat {
     }
 
     private long rawEntry(long index) throws IOException {
-        long page = index / PAGE_ENTRIES;
-        long[] values;
-        synchronized (pages) {
-            values = pages.get(page);
-        }
-        if (values == null) {
-            values = read(page * PAGE_ENTRIES, (int) Math.min(PAGE_ENTRIES, entries - page * PAGE_ENTRIES));
-            synchronized (pages) {
-                pages.put(page, values);
-            }
-        }
+        long[] values = pages.get(index / PAGE_ENTRIES,
+                page -> read(page * PAGE_ENTRIES, (int) Math.min(PAGE_ENTRIES, entries - page * PAGE_ENTRIES)));
         return values[(int) (index % PAGE_ENTRIES)];
     }
 

@@ -25,6 +25,15 @@ public final class VhdxChecksum {
         return (buf[at] & 0xff) | (buf[at + 1] & 0xff) << 8 | (buf[at + 2] & 0xff) << 16 | (buf[at + 3] & 0xff) << 24;
     }
 
+    /** Computes the checksum of the structure and stores it, little-endian, in its checksum field. */
+    public static void store(byte[] buf, int offset, int length, int checksumField) {
+        int crc = compute(buf, offset, length, checksumField);
+        int at = offset + checksumField;
+        for (int i = 0; i < 4; i++) {
+            buf[at + i] = (byte) (crc >>> (8 * i));
+        }
+    }
+
     public static boolean valid(byte[] buf, int offset, int length, int checksumField) {
         return stored(buf, offset, checksumField) == compute(buf, offset, length, checksumField);
     }

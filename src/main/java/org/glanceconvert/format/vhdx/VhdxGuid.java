@@ -2,6 +2,7 @@ package org.glanceconvert.format.vhdx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,6 +13,7 @@ import java.util.Locale;
 public final class VhdxGuid {
     public static final int SIZE = 16;
     public static final VhdxGuid ZERO = new VhdxGuid(new byte[SIZE]);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] bytes;
 
@@ -33,6 +35,15 @@ public final class VhdxGuid {
             b.put((byte) Integer.parseInt(hex.substring(i, i + 2), 16));
         }
         return new VhdxGuid(b.array());
+    }
+
+    /** A random version-4 GUID. */
+    public static VhdxGuid random() {
+        byte[] b = new byte[SIZE];
+        RANDOM.nextBytes(b);
+        b[7] = (byte) ((b[7] & 0x0f) | 0x40); // version 4 in data3's high nibble (little-endian field)
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80); // RFC 4122 variant
+        return new VhdxGuid(b);
     }
 
     /** The GUID stored at {@code offset} of {@code buf}. */

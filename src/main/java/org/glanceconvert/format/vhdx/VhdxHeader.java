@@ -18,6 +18,7 @@ public final class VhdxHeader {
     public static final int SIZE = 4096;
     public static final int CHECKSUM_OFFSET = 4;
     public static final byte[] SIGNATURE = "head".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
 
     private final byte[] bytes;
     private final long fileOffset;
@@ -25,6 +26,29 @@ public final class VhdxHeader {
     private VhdxHeader(byte[] bytes, long fileOffset) {
         this.bytes = bytes;
         this.fileOffset = fileOffset;
+    }
+
+    /**
+     * A valid header with no log to replay (LogGuid zero), as glance-convert writes it.
+     *
+     * @param sequenceNumber the higher of the two headers' is the current one
+     */
+    public static byte[] encode(long sequenceNumber, VhdxGuid fileWriteGuid, VhdxGuid dataWriteGuid,
+                                long logOffset, int logLength) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(SIGNATURE);
+        b.putInt(0); // checksum, below
+        b.putLong(sequenceNumber);
+        b.put(fileWriteGuid.bytes());
+        b.put(dataWriteGuid.bytes());
+        b.put(VhdxGuid.ZERO.bytes()); // LogGuid: the log is empty
+        b.putShort((short) 0); // LogVersion
+        b.putShort((short) VERSION);
+        b.putInt(logLength);
+        b.putLong(logOffset);
+        byte[] header = b.array();
+        VhdxChecksum.store(header, 0, SIZE, CHECKSUM_OFFSET);
+        return header;
     }
 
     /** Wraps the 4 KiB read at {@code fileOffset}, whatever they hold. */
@@ -52,7 +76,7 @@ public final class VhdxHeader {
     }
 
     public boolean valid() {
-        return signatureValid() && checksumValid() && version() == 1;
+        return signatureValid() && checksumValid() && version() == VERSION;
     }
 
     public long sequenceNumber() {
@@ -125,7 +149,7 @@ public final class VhdxHeader {
             return String.format("%s has CRC-32C 0x%08x, its bytes give 0x%08x", where,
                     VhdxChecksum.stored(bytes, 0, CHECKSUM_OFFSET), VhdxChecksum.compute(bytes, 0, SIZE, CHECKSUM_OFFSET));
         }
-        if (version() != 1) {
+        if (version() != VERSION) {
             return where + " has version " + version();
         }
         return where + " is valid";

@@ -1,6 +1,7 @@
 package org.glanceconvert.format.vhdx;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.List;
 import org.glanceconvert.format.FormatReport;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileRegion;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 
@@ -33,6 +35,18 @@ public final class VhdxLayout {
         this.regionTable = regionTable;
         this.metadata = metadata;
         this.bat = bat;
+    }
+
+    /**
+     * The file identifier at offset 0: the signature and the creator as UTF-16LE (at most 256
+     * characters); the rest of its 64 KiB is zero.
+     */
+    public static byte[] fileIdentifier(String creator) {
+        byte[] name = creator.getBytes(StandardCharsets.UTF_16LE);
+        ByteBuffer b = ByteBuffer.allocate(SIGNATURE.length + Math.min(name.length, 512));
+        b.put(SIGNATURE);
+        b.put(name, 0, Math.min(name.length, 512));
+        return b.array();
     }
 
     /** True when the file identifier's signature is at offset 0. */
@@ -78,13 +92,13 @@ public final class VhdxLayout {
                     + " bytes cannot hold the " + entries + " entries a disk of " + metadata.virtualDiskSize()
                     + " bytes in blocks of " + metadata.blockSize() + " needs");
         }
-        List<VhdxBat.Reserved> reserved = new ArrayList<>();
-        reserved.add(new VhdxBat.Reserved("header section", 0, HEADER_SECTION_SIZE));
+        List<FileRegion> reserved = new ArrayList<>();
+        reserved.add(new FileRegion("header section", 0, HEADER_SECTION_SIZE));
         if (log != null) {
-            reserved.add(new VhdxBat.Reserved("log", log[0], log[1]));
+            reserved.add(new FileRegion("log", log[0], log[1]));
         }
         for (VhdxRegionTable.Region r : regions.regions()) {
-            reserved.add(new VhdxBat.Reserved(r.name(), r.fileOffset(), r.end()));
+            reserved.add(new FileRegion(r.name(), r.fileOffset(), r.end()));
         }
         VhdxBat bat = new VhdxBat(source, batRegion.fileOffset(), entries, metadata.blockSize(), metadata.chunkRatio(),
                 metadata.virtualDiskSize(), size, metadata.hasParent(), reserved, limits.maxCacheBytes() / 2);

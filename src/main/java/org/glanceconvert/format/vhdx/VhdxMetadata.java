@@ -35,6 +35,11 @@ public final class VhdxMetadata {
     public static final long MAX_VIRTUAL_SIZE = 64L << 40;
     private static final int HEADER_SIZE = 32;
     private static final int ENTRY_SIZE = 32;
+    private static final int IS_USER = 1;
+    private static final int IS_VIRTUAL_DISK = 1 << 1;
+    private static final int IS_REQUIRED = 1 << 2;
+    private static final int LEAVE_BLOCKS_ALLOCATED = 1;
+    private static final int HAS_PARENT = 1 << 1;
 
     /** The items every VHDX must have, with the bytes each needs. */
     private static final Map<VhdxGuid, Integer> REQUIRED = Map.of(FILE_PARAMETERS, 8, VIRTUAL_DISK_SIZE, 8,
@@ -71,6 +76,48 @@ public final class VhdxMetadata {
         this.physicalSectorSize = physicalSectorSize;
     }
 
+    /**
+     * The start of a metadata region as glance-convert writes it: the table, then after it the
+     * five items every VHDX needs (file parameters, virtual disk size, page 83 data, logical and
+     * physical sector size).
+     *
+     * @param leaveBlocksAllocated set for a fixed disk, whose payload blocks are all present
+     * @param virtualDiskId        the disk's SCSI identity (page 83 data)
+     */
+    public static byte[] encode(long blockSize, boolean leaveBlocksAllocated, long virtualSize, VhdxGuid virtualDiskId,
+                                int logicalSectorSize, int physicalSectorSize) {
+        ByteBuffer b = ByteBuffer.allocate(TABLE_SIZE + 40).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(SIGNATURE);
+        b.putShort((short) 0);
+        b.putShort((short) REQUIRED.size()); // entry count
+        b.put(new byte[20]);
+        int offset = TABLE_SIZE;
+        offset = encodeItem(b, FILE_PARAMETERS, offset, 8, IS_REQUIRED);
+        offset = encodeItem(b, VIRTUAL_DISK_SIZE, offset, 8, IS_VIRTUAL_DISK | IS_REQUIRED);
+        offset = encodeItem(b, VIRTUAL_DISK_ID, offset, 16, IS_VIRTUAL_DISK | IS_REQUIRED);
+        offset = encodeItem(b, LOGICAL_SECTOR_SIZE, offset, 4, IS_VIRTUAL_DISK | IS_REQUIRED);
+        encodeItem(b, PHYSICAL_SECTOR_SIZE, offset, 4, IS_VIRTUAL_DISK | IS_REQUIRED);
+
+        b.position(TABLE_SIZE);
+        b.putInt(Math.toIntExact(blockSize));
+        b.putInt(leaveBlocksAllocated ? LEAVE_BLOCKS_ALLOCATED : 0);
+        b.putLong(virtualSize);
+        b.put(virtualDiskId.bytes());
+        b.putInt(logicalSectorSize);
+        b.putInt(physicalSectorSize);
+        return b.array();
+    }
+
+    /** Puts one table entry for an item at {@code offset}; returns where the next item goes. */
+    private static int encodeItem(ByteBuffer b, VhdxGuid id, int offset, int length, int flags) {
+        b.put(id.bytes());
+        b.putInt(offset);
+        b.putInt(length);
+        b.putInt(flags);
+        b.putInt(0);
+        return offset + length;
+    }
+
     /** Reads and checks the table and the known items of the metadata region. */
     public static VhdxMetadata read(ByteSource source, VhdxRegionTable.Region region) throws IOException {
         if (region.length() < TABLE_SIZE) {
@@ -93,7 +140,8 @@ public final class VhdxMetadata {
             int at = HEADER_SIZE + i * ENTRY_SIZE;
             int flags = le.getInt(at + 24);
             Item item = new Item(VhdxGuid.read(table, at), le.getInt(at + 16) & 0xffffffffL,
-                    le.getInt(at + 20) & 0xffffffffL, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0);
+                    le.getInt(at + 20) & 0xffffffffL, (flags & IS_USER) != 0, (flags & IS_VIRTUAL_DISK) != 0,
+                    (flags & IS_REQUIRED) != 0);
             checkPlacement(item, region, items);
             items.add(item);
             boolean isKnown = REQUIRED.containsKey(item.id()) || item.id().equals(PARENT_LOCATOR);
@@ -141,7 +189,8 @@ public final class VhdxMetadata {
                     + Long.toUnsignedString(virtualSize) + " is not a multiple of the " + logical
                     + "-byte sector up to 64 TiB");
         }
-        return new VhdxMetadata(List.copyOf(items), blockSize, (paramFlags & 1) != 0, (paramFlags & 2) != 0,
+        return new VhdxMetadata(List.copyOf(items), blockSize, (paramFlags & LEAVE_BLOCKS_ALLOCATED) != 0,
+                (paramFlags & HAS_PARENT) != 0,
                 virtualSize, logical, physical);
     }
 
@@ -215,6 +264,11 @@ public final class VhdxMetadata {
      * sectors.
      */
     public long chunkRatio() {
+        return chunkRatio(logicalSectorSize, blockSize);
+    }
+
+    /** {@link #chunkRatio()} of a file with these sizes. */
+    public static long chunkRatio(long logicalSectorSize, long blockSize) {
         return (1L << 23) * logicalSectorSize / blockSize;
     }
 }

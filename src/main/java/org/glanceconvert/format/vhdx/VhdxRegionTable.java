@@ -27,6 +27,7 @@ public final class VhdxRegionTable {
     private static final long MiB = 1 << 20;
     private static final int HEADER_SIZE = 16;
     private static final int ENTRY_SIZE = 32;
+    private static final int REQUIRED = 1;
 
     /** One region: a GUID and a 1 MiB-aligned range of the file. */
     public record Region(VhdxGuid guid, long fileOffset, long length, boolean required) {
@@ -45,6 +46,24 @@ public final class VhdxRegionTable {
     private VhdxRegionTable(byte[] bytes, List<Region> regions) {
         this.bytes = bytes;
         this.regions = regions;
+    }
+
+    /** A table listing {@code regions}, as glance-convert writes both copies. */
+    public static byte[] encode(List<Region> regions) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(SIGNATURE);
+        b.putInt(0); // checksum, below
+        b.putInt(regions.size());
+        b.putInt(0);
+        for (Region r : regions) {
+            b.put(r.guid().bytes());
+            b.putLong(r.fileOffset());
+            b.putInt(Math.toIntExact(r.length()));
+            b.putInt(r.required() ? REQUIRED : 0);
+        }
+        byte[] table = b.array();
+        VhdxChecksum.store(table, 0, SIZE, CHECKSUM_OFFSET);
+        return table;
     }
 
     /** Parses one copy: signature, CRC-32C and entry count. Placement is checked by {@link #validate}. */
@@ -71,7 +90,7 @@ public final class VhdxRegionTable {
         for (int i = 0; i < count; i++) {
             int at = HEADER_SIZE + i * ENTRY_SIZE;
             regions.add(new Region(VhdxGuid.read(raw, at), le.getLong(at + 16), le.getInt(at + 24) & 0xffffffffL,
-                    (le.getInt(at + 28) & 1) != 0));
+                    (le.getInt(at + 28) & REQUIRED) != 0));
         }
         return new VhdxRegionTable(raw.clone(), List.copyOf(regions));
     }

@@ -1,15 +1,15 @@
 package org.glanceconvert.format.vhdx;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
-import java.util.Locale;
+import java.util.List;
 import java.util.Set;
+import org.glanceconvert.convert.BlockCopier;
+import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.format.DiskFormatWriter;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.output.NonZeroChunks;
-import org.glanceconvert.format.output.SparseFileOutput;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
@@ -37,18 +37,10 @@ public final class VhdxWriter implements DiskFormatWriter {
 
     private static Settings settings(VirtualDisk source, WriteOptions options) throws ImageFormatException {
         options.requireOnly("vhdx", Set.of("subformat", "block_size"));
-        if (options.compress()) {
-            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx output cannot be compressed (-c)");
-        }
-        String sub = options.get("subformat", "dynamic").toLowerCase(Locale.ROOT);
-        boolean fixed = switch (sub) {
-            case "dynamic" -> false;
-            case "fixed" -> true;
-            default -> throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,
-                    "vhdx subformat '" + sub + "' is not supported (dynamic, fixed)");
-        };
+        options.refuseCompression("vhdx");
+        boolean fixed = options.oneOf("vhdx", "subformat", "dynamic", "dynamic", "fixed").equals("fixed");
         long blockSize = options.size("block_size", VhdxWriterLayout.defaultBlockSize(roundedSize(source)));
-        if (blockSize < VhdxWriterLayout.MIN_BLOCK_SIZE || blockSize > VhdxWriterLayout.MAX_BLOCK_SIZE
+        if (blockSize < VhdxMetadata.MIN_BLOCK_SIZE || blockSize > VhdxMetadata.MAX_BLOCK_SIZE
                 || Long.bitCount(blockSize) != 1) {
             throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx block_size " + blockSize
                     + " is not a power of two from 1 MiB to 256 MiB");
@@ -59,89 +51,62 @@ public final class VhdxWriter implements DiskFormatWriter {
     @Override
     public void validate(VirtualDisk source, WriteOptions options) throws ImageFormatException {
         settings(source, options);
-        if (roundedSize(source) > VhdxWriterLayout.MAX_VIRTUAL_SIZE) {
+        if (roundedSize(source) > VhdxMetadata.MAX_VIRTUAL_SIZE) {
             throw new ImageFormatException(Check.FORMAT_OUTPUT_LIMIT, "a VHDX holds at most 64 TiB; the disk is "
                     + source.size() + " bytes");
         }
     }
 
     @Override
-    public boolean streamable(WriteOptions options) {
-        return false;
-    }
-
-    @Override
-    public void writeStream(VirtualDisk source, WritableByteChannel out, WriteOptions options,
-                            WriteProgress progress) throws IOException {
-        throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vhdx output cannot be written as a stream");
-    }
-
-    @Override
-    public void write(VirtualDisk source, FileChannel channel, WriteOptions options, WriteProgress progress)
+    public void write(VirtualDisk source, FileChannel out, WriteOptions options, WriteProgress progress)
             throws IOException {
         validate(source, options);
         Settings settings = settings(source, options);
         VhdxWriterLayout layout = new VhdxWriterLayout(roundedSize(source), settings.blockSize());
-        SparseFileOutput out = new SparseFileOutput(channel);
         VhdxBatWriter bat = new VhdxBatWriter(out, layout);
 
-        long end = settings.fixed() ? writeFixedBlocks(source, layout, out, bat, progress)
-                : writeDynamicBlocks(source, layout, out, bat, progress);
+        long end = settings.fixed() ? writeFixedBlocks(source, layout, out, bat, options.threads(), progress)
+                : writeDynamicBlocks(source, layout, out, bat, options.threads(), progress);
         bat.finish();
 
-        out.write(layout.metadataOffset,
-                VhdxMetadataEncoder.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
-                        VhdxGuidEncoder.random(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
-        byte[] regions = VhdxHeaderEncoder.regionTable(VhdxWriterLayout.BAT_OFFSET, layout.batLength,
-                layout.metadataOffset, VhdxWriterLayout.METADATA_LENGTH);
-        out.write(VhdxWriterLayout.REGION_TABLE1_OFFSET, regions);
-        out.write(VhdxWriterLayout.REGION_TABLE2_OFFSET, regions);
-        byte[] fileWrite = VhdxGuidEncoder.random();
-        byte[] dataWrite = VhdxGuidEncoder.random();
+        write(out, layout.metadataOffset, VhdxMetadata.encode(layout.blockSize, settings.fixed(), layout.virtualSize,
+                VhdxGuid.random(), VhdxWriterLayout.LOGICAL_SECTOR_SIZE, VhdxWriterLayout.PHYSICAL_SECTOR_SIZE));
+        byte[] regions = VhdxRegionTable.encode(List.of(
+                new VhdxRegionTable.Region(VhdxRegionTable.BAT, VhdxWriterLayout.BAT_OFFSET, layout.batLength, true),
+                new VhdxRegionTable.Region(VhdxRegionTable.METADATA, layout.metadataOffset,
+                        VhdxWriterLayout.METADATA_LENGTH, true)));
+        write(out, VhdxRegionTable.FIRST_OFFSET, regions);
+        write(out, VhdxRegionTable.SECOND_OFFSET, regions);
+        VhdxGuid fileWrite = VhdxGuid.random();
+        VhdxGuid dataWrite = VhdxGuid.random();
         // Two valid headers; the higher sequence number is the current one.
-        out.write(VhdxWriterLayout.HEADER1_OFFSET, VhdxHeaderEncoder.header(1, fileWrite, dataWrite,
+        write(out, VhdxHeader.FIRST_OFFSET, VhdxHeader.encode(1, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
-        out.write(VhdxWriterLayout.HEADER2_OFFSET, VhdxHeaderEncoder.header(2, fileWrite, dataWrite,
+        write(out, VhdxHeader.SECOND_OFFSET, VhdxHeader.encode(2, fileWrite, dataWrite,
                 VhdxWriterLayout.LOG_OFFSET, VhdxWriterLayout.LOG_LENGTH));
-        out.write(VhdxWriterLayout.FILE_IDENTIFIER_OFFSET, VhdxHeaderEncoder.fileIdentifier(CREATOR));
-        out.finish(end);
+        write(out, 0, VhdxLayout.fileIdentifier(CREATOR));
+        ChannelWrites.setLength(out, end);
     }
 
     /** Appends each block that holds data after the last one; returns the file length. */
-    private static long writeDynamicBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
-                                           VhdxBatWriter bat, WriteProgress progress) throws IOException {
-        int chunkSize = (int) VhdxWriterLayout.MiB;
-        byte[] chunk = new byte[chunkSize];
-        long next = layout.dataOffset;
-        long currentBlock = -1;
-        long currentOffset = 0;
-        NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            long block = offset / layout.blockSize;
-            if (block != currentBlock) {
-                currentBlock = block;
-                currentOffset = next;
-                next += layout.blockSize;
-                bat.present(block, currentOffset);
-            }
-            out.writeSkippingZeros(currentOffset + offset % layout.blockSize, chunk, 0, chunkSize);
-        }
-        return next;
+    private static long writeDynamicBlocks(VirtualDisk source, VhdxWriterLayout layout, FileChannel out,
+                                           VhdxBatWriter bat, int threads, WriteProgress progress) throws IOException {
+        BlockCopier.placed(layout.blockSize, bat::append).copy(source, out, threads, progress);
+        return bat.appendedEnd();
     }
 
     /** Places every block at its own offset; unwritten ranges stay holes. Returns the file length. */
-    private static long writeFixedBlocks(VirtualDisk source, VhdxWriterLayout layout, SparseFileOutput out,
-                                         VhdxBatWriter bat, WriteProgress progress) throws IOException {
+    private static long writeFixedBlocks(VirtualDisk source, VhdxWriterLayout layout, FileChannel out,
+                                         VhdxBatWriter bat, int threads, WriteProgress progress) throws IOException {
         for (long block = 0; block < layout.payloadBlocks; block++) {
             bat.present(block, layout.dataOffset + block * layout.blockSize);
         }
-        int chunkSize = (int) VhdxWriterLayout.MiB;
-        byte[] chunk = new byte[chunkSize];
-        NonZeroChunks chunks = new NonZeroChunks(source, chunkSize, progress);
-        for (long offset = chunks.next(chunk); offset >= 0; offset = chunks.next(chunk)) {
-            out.writeSkippingZeros(layout.dataOffset + offset, chunk, 0, chunkSize);
-        }
+        BlockCopier.inPlace(layout.dataOffset).copy(source, out, threads, progress);
         return layout.dataOffset + layout.payloadBlocks * layout.blockSize;
+    }
+
+    static void write(FileChannel out, long position, byte[] bytes) throws IOException {
+        ChannelWrites.writeFully(out, ByteBuffer.wrap(bytes), position);
     }
 
     /** VHDX sizes are whole logical sectors; a partial last sector is padded with zeros. */

@@ -5,6 +5,7 @@ import static org.glanceconvert.format.vmdk.SparseExtentHeader.SECTOR;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 
@@ -28,11 +29,7 @@ final class GrainTables {
         if (image.grainDirectory().tableOffset(table) == 0) {
             return 0;
         }
-        int[] entries = cache.get(table);
-        if (entries == null) {
-            entries = load(image, image.grainDirectory(), table);
-            cache.put(table, entries);
-        }
+        int[] entries = cache.get(table, t -> load(image, image.grainDirectory(), t));
         return entries[(int) (grainIndex % SparseExtentHeader.GTES_PER_GT)];
     }
 

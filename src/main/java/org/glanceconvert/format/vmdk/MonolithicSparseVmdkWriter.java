@@ -7,12 +7,13 @@ import static org.glanceconvert.format.vmdk.SparseVmdkLayout.GT_SECTORS;
 import static org.glanceconvert.format.vmdk.SparseVmdkLayout.SECTOR;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import org.glanceconvert.convert.BlockCopier;
+import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.output.NonZeroChunks;
-import org.glanceconvert.format.output.SparseFileOutput;
 import org.glanceconvert.image.VirtualDisk;
 
 /**
@@ -20,7 +21,8 @@ import org.glanceconvert.image.VirtualDisk;
  * header, a 20-sector descriptor, the redundant grain directory and its grain tables, the grain
  * directory and its grain tables (every table preallocated, so both directories are complete from
  * the start), then uncompressed grains appended in virtual order. Zero grains stay unallocated;
- * tables that no grain uses stay holes in the file.
+ * tables that no grain uses stay holes in the file, and so do 4 KiB pieces of grains that read
+ * all zero.
  */
 final class MonolithicSparseVmdkWriter {
     private static final int VERSION = 1;
@@ -37,8 +39,7 @@ final class MonolithicSparseVmdkWriter {
         this.layout = new SparseVmdkLayout(source.size());
     }
 
-    void write(FileChannel channel, WriteProgress progress) throws IOException {
-        SparseFileOutput out = new SparseFileOutput(channel);
+    void write(FileChannel out, int threads, WriteProgress progress) throws IOException {
         long tablesSectors = (long) layout.grainTables * GT_SECTORS;
         long redundantGd = 1 + DESCRIPTOR_SECTORS;
         long redundantTables = redundantGd + layout.gdSectors;
@@ -46,38 +47,24 @@ final class MonolithicSparseVmdkWriter {
         long tables = gd + layout.gdSectors;
         long overhead = SparseVmdkLayout.alignUp(tables + tablesSectors, GRAIN_SECTORS);
 
-        VmdkHeaderEncoder.Fields header = new VmdkHeaderEncoder.Fields(VERSION,
-                VmdkHeaderEncoder.FLAG_VALID_NEWLINE_TEST | VmdkHeaderEncoder.FLAG_REDUNDANT_GRAIN_TABLE,
-                layout.capacitySectors, GRAIN_SECTORS, 1, DESCRIPTOR_SECTORS, GTES_PER_GT, redundantGd, gd,
-                overhead, VmdkHeaderEncoder.COMPRESSION_NONE);
-        out.write(0, VmdkHeaderEncoder.encode(header));
-        byte[] descriptor = VmdkDescriptorEncoder.encodeBytes(VmdkWriterOptions.Subformat.MONOLITHIC_SPARSE
+        SparseExtentHeader header = SparseExtentHeader.of(VERSION,
+                SparseExtentHeader.FLAG_NEWLINE_TEST | SparseExtentHeader.FLAG_REDUNDANT_GRAIN_TABLE,
+                layout.capacitySectors, GRAIN_SECTORS, 1, DESCRIPTOR_SECTORS, redundantGd, gd,
+                overhead, SparseExtentHeader.COMPRESSION_NONE);
+        write(out, 0, header.toBytes());
+        byte[] descriptor = VmdkDescriptor.encodeBytes(VmdkWriterOptions.Subformat.MONOLITHIC_SPARSE
                 .createType(), layout.capacitySectors, options.adapterType(), ThreadLocalRandom.current().nextInt());
         if (descriptor.length > DESCRIPTOR_SECTORS * SECTOR) {
             throw new IllegalStateException("descriptor of " + descriptor.length + " bytes does not fit");
         }
-        out.write(SECTOR, descriptor);
-        out.write(redundantGd * SECTOR, directoryPointingAt(redundantTables));
-        out.write(gd * SECTOR, directoryPointingAt(tables));
+        write(out, SECTOR, descriptor);
+        write(out, redundantGd * SECTOR, directoryPointingAt(redundantTables));
+        write(out, gd * SECTOR, directoryPointingAt(tables));
 
-        int[] table = new int[GTES_PER_GT];
-        int tableIndex = -1;
-        long nextGrain = overhead * SECTOR;
-        byte[] grain = new byte[GRAIN_BYTES];
-        NonZeroChunks grains = new NonZeroChunks(source, GRAIN_BYTES, progress);
-        for (long offset = grains.next(grain); offset >= 0; offset = grains.next(grain)) {
-            int index = SparseVmdkLayout.tableOf(offset);
-            if (index != tableIndex) {
-                writeTable(out, table, tableIndex, redundantTables, tables);
-                Arrays.fill(table, 0);
-                tableIndex = index;
-            }
-            table[SparseVmdkLayout.entryOf(offset)] = SparseVmdkLayout.sectorEntry(nextGrain);
-            out.writeSkippingZeros(nextGrain, grain, 0, GRAIN_BYTES);
-            nextGrain += GRAIN_BYTES;
-        }
-        writeTable(out, table, tableIndex, redundantTables, tables);
-        out.finish(nextGrain);
+        AppendedGrains grains = new AppendedGrains(out, overhead * SECTOR, redundantTables, tables);
+        BlockCopier.placed(GRAIN_BYTES, grains).copy(source, out, threads, progress);
+        grains.writeTable();
+        ChannelWrites.setLength(out, grains.next);
     }
 
     /** A grain directory whose entries point at the preallocated tables from sector {@code first}. */
@@ -89,14 +76,52 @@ final class MonolithicSparseVmdkWriter {
         return StreamOptimizedVmdkWriter.littleEndian(entries);
     }
 
-    /** Writes a finished grain table into both its primary and its redundant place. */
-    private static void writeTable(SparseFileOutput out, int[] table, int index, long redundantTables,
-                                   long tables) throws IOException {
-        if (index < 0) {
-            return;
+    private static void write(FileChannel out, long position, byte[] bytes) throws IOException {
+        ChannelWrites.writeFully(out, ByteBuffer.wrap(bytes), position);
+    }
+
+    /**
+     * Appends each grain that holds data after the last one, in virtual order, and fills the grain
+     * table being built; a finished table goes into both its primary and its redundant place.
+     */
+    private static final class AppendedGrains implements BlockCopier.Placement {
+        private final FileChannel out;
+        private final long redundantTables;
+        private final long tables;
+        private final int[] table = new int[GTES_PER_GT];
+        private int tableIndex = -1;
+        private long next;
+
+        AppendedGrains(FileChannel out, long first, long redundantTables, long tables) {
+            this.out = out;
+            this.next = first;
+            this.redundantTables = redundantTables;
+            this.tables = tables;
         }
-        byte[] bytes = StreamOptimizedVmdkWriter.littleEndian(table);
-        out.write((redundantTables + (long) index * GT_SECTORS) * SECTOR, bytes);
-        out.write((tables + (long) index * GT_SECTORS) * SECTOR, bytes);
+
+        @Override
+        public long place(long grain) throws IOException {
+            long offset = grain * GRAIN_BYTES;
+            int index = SparseVmdkLayout.tableOf(offset);
+            if (index != tableIndex) {
+                writeTable();
+                Arrays.fill(table, 0);
+                tableIndex = index;
+            }
+            long host = next;
+            table[SparseVmdkLayout.entryOf(offset)] = SparseVmdkLayout.sectorEntry(host);
+            next += GRAIN_BYTES;
+            return host;
+        }
+
+        /** Writes the table being filled, if any, into both its places. */
+        void writeTable() throws IOException {
+            if (tableIndex < 0) {
+                return;
+            }
+            byte[] bytes = StreamOptimizedVmdkWriter.littleEndian(table);
+            write(out, (redundantTables + (long) tableIndex * GT_SECTORS) * SECTOR, bytes);
+            write(out, (tables + (long) tableIndex * GT_SECTORS) * SECTOR, bytes);
+        }
     }
 }

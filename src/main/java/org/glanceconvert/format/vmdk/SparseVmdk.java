@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
+import org.glanceconvert.image.FileRegion;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.inspect.Finding;
@@ -283,11 +284,10 @@ public final class SparseVmdk {
                     throw new ImageFormatException(Check.VMDK_GRAIN_DIRECTORY, "entry " + i + " of the " + name
                             + " puts a grain table at byte " + start + ", outside the file (" + fileSize + " bytes)");
                 }
-                for (FileRegion region : fixedRegions) {
-                    if (region.overlaps(start - lead, start + GRAIN_TABLE_BYTES)) {
-                        throw new ImageFormatException(Check.VMDK_GRAIN_DIRECTORY, "entry " + i + " of the "
-                                + name + " puts a grain table at byte " + start + ", inside the " + region);
-                    }
+                FileRegion inside = FileRegion.firstOverlapping(fixedRegions, start - lead, start + GRAIN_TABLE_BYTES);
+                if (inside != null) {
+                    throw new ImageFormatException(Check.VMDK_GRAIN_DIRECTORY, "entry " + i + " of the "
+                            + name + " puts a grain table at byte " + start + ", inside the " + inside);
                 }
                 sectors[n++] = (int) (start / SECTOR) ^ Integer.MIN_VALUE;
             }
@@ -322,11 +322,10 @@ public final class SparseVmdk {
                     + grainIndex * effective.grainBytes() + ") is at byte " + start + ", past the end of the file ("
                     + fileSize + " bytes)");
         }
-        for (FileRegion region : fixedRegions) {
-            if (region.overlaps(start, start + length)) {
-                throw new ImageFormatException(Check.VMDK_GRAIN, "grain " + grainIndex + " (virtual byte "
-                        + grainIndex * effective.grainBytes() + ") is at byte " + start + ", inside the " + region);
-            }
+        FileRegion inside = FileRegion.firstOverlapping(fixedRegions, start, start + length);
+        if (inside != null) {
+            throw new ImageFormatException(Check.VMDK_GRAIN, "grain " + grainIndex + " (virtual byte "
+                    + grainIndex * effective.grainBytes() + ") is at byte " + start + ", inside the " + inside);
         }
     }
 

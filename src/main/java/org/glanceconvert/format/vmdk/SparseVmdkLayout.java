@@ -8,11 +8,11 @@ import org.glanceconvert.image.ImageFormatException;
  * 32-bit sector offsets in the tables (hence the 2 TiB ceiling of sparse VMDK).
  */
 final class SparseVmdkLayout {
-    static final int SECTOR = VmdkHeaderEncoder.SECTOR;
+    static final int SECTOR = SparseExtentHeader.SECTOR;
     static final int GRAIN_SECTORS = 128;
     static final int GRAIN_BYTES = GRAIN_SECTORS * SECTOR;
-    static final int GTES_PER_GT = 512;
-    static final int GT_SECTORS = GTES_PER_GT * 4 / SECTOR;
+    static final int GTES_PER_GT = SparseExtentHeader.GTES_PER_GT;
+    static final int GT_SECTORS = SparseVmdk.GRAIN_TABLE_BYTES / SECTOR;
     /** Largest virtual size a sparse extent can describe. */
     static final long MAX_VIRTUAL_SIZE = 1L << 41;
     private static final long MAX_SECTOR_OFFSET = 0xFFFF_FFFFL;

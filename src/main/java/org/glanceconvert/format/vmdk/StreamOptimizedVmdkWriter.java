@@ -11,13 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.Deflater;
+import org.glanceconvert.convert.BufferPool;
+import org.glanceconvert.convert.ChannelWrites;
+import org.glanceconvert.convert.Chunk;
+import org.glanceconvert.convert.ChunkPipeline;
+import org.glanceconvert.convert.EncodedChunk;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.output.NonZeroChunks;
-import org.glanceconvert.format.output.OrderedParallelEncoder;
-import org.glanceconvert.format.output.SequentialOutput;
 import org.glanceconvert.image.VirtualDisk;
 
 /**
@@ -25,19 +25,20 @@ import org.glanceconvert.image.VirtualDisk;
  * out: header with the grain directory "at end", descriptor padded to the first grain, then for
  * each grain table its compressed grains (each behind a grain marker) followed by the table,
  * then the grain directory, a footer repeating the header with the real directory offset, and
- * the end-of-stream marker. Zero grains are left out. Grains are deflated in parallel; everything
- * else runs on the calling thread.
+ * the end-of-stream marker. Zero grains are left out. Grains are deflated in parallel on the
+ * conversion pipeline's workers ({@link VmdkChunkCompressor}); everything else runs on the
+ * calling thread, strictly in order, so the output can be a stream.
  */
 final class StreamOptimizedVmdkWriter {
     private static final int VERSION = 3;
-    private static final int OUTPUT_BUFFER = 1 << 20;
 
     private final VirtualDisk source;
     private final VmdkWriterOptions options;
     private final int threads;
     private final SparseVmdkLayout layout;
 
-    private SequentialOutput out;
+    private WritableByteChannel out;
+    private long written;
     private int[] directory;
     private int[] table;
     private int tableIndex = -1;
@@ -49,87 +50,77 @@ final class StreamOptimizedVmdkWriter {
         this.layout = new SparseVmdkLayout(source.size());
     }
 
-    private record CompressedGrain(long offset, byte[] data) {
-    }
-
     void write(WritableByteChannel channel, WriteProgress progress) throws IOException {
-        out = new SequentialOutput(channel, OUTPUT_BUFFER);
+        out = channel;
+        written = 0;
         directory = new int[layout.grainTables];
         table = new int[GTES_PER_GT];
 
-        byte[] descriptor = VmdkDescriptorEncoder.encodeBytes(VmdkWriterOptions.Subformat.STREAM_OPTIMIZED
+        byte[] descriptor = VmdkDescriptor.encodeBytes(VmdkWriterOptions.Subformat.STREAM_OPTIMIZED
                 .createType(), layout.capacitySectors, options.adapterType(), ThreadLocalRandom.current().nextInt());
         long descriptorSectors = SparseVmdkLayout.ceilDiv(descriptor.length, SECTOR);
         // Like VMware's exporters, the first grain starts on a grain boundary.
         long overhead = SparseVmdkLayout.alignUp(1 + descriptorSectors, GRAIN_SECTORS);
-        VmdkHeaderEncoder.Fields header = new VmdkHeaderEncoder.Fields(VERSION,
-                VmdkHeaderEncoder.FLAG_VALID_NEWLINE_TEST | VmdkHeaderEncoder.FLAG_COMPRESSED_GRAINS
-                        | VmdkHeaderEncoder.FLAG_MARKERS,
-                layout.capacitySectors, GRAIN_SECTORS, 1, descriptorSectors, GTES_PER_GT, 0,
-                VmdkHeaderEncoder.GD_AT_END, overhead, VmdkHeaderEncoder.COMPRESSION_DEFLATE);
-        out.write(VmdkHeaderEncoder.encode(header));
-        out.write(descriptor);
-        out.writeZeros(overhead * SECTOR - out.position());
+        SparseExtentHeader header = SparseExtentHeader.of(VERSION,
+                SparseExtentHeader.FLAG_NEWLINE_TEST | SparseExtentHeader.FLAG_COMPRESSED
+                        | SparseExtentHeader.FLAG_MARKERS,
+                layout.capacitySectors, GRAIN_SECTORS, 1, descriptorSectors, 0,
+                SparseExtentHeader.GD_AT_END, overhead, SparseExtentHeader.COMPRESSION_DEFLATE);
+        emit(header.toBytes());
+        emit(descriptor);
+        emitZeros(overhead * SECTOR - written);
 
         writeGrains(progress);
         flushGrainTable();
 
-        out.write(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_GRAIN_DIRECTORY, layout.gdSectors));
-        long gdOffset = out.position() / SECTOR;
-        out.write(littleEndian(directory));
-        out.padTo(SECTOR);
-        out.write(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_FOOTER, 1));
-        out.write(VmdkHeaderEncoder.encode(header.withGdOffset(gdOffset)));
-        out.write(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_END_OF_STREAM, 0));
-        out.flush();
+        emit(StreamMarker.metadataSector(layout.gdSectors, StreamMarker.GRAIN_DIRECTORY));
+        long gdOffset = written / SECTOR;
+        emit(littleEndian(directory));
+        emitZeros((SECTOR - written % SECTOR) % SECTOR);
+        emit(StreamMarker.metadataSector(1, StreamMarker.FOOTER));
+        emit(header.withGdOffset(gdOffset).toBytes());
+        emit(StreamMarker.metadataSector(0, StreamMarker.END_OF_STREAM));
     }
 
+    /** Compresses the grains in parallel and appends their records in virtual order. */
     private void writeGrains(WriteProgress progress) throws IOException {
-        ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
-        try (OrderedParallelEncoder<CompressedGrain> encoder =
-                     new OrderedParallelEncoder<>("vmdk-deflate", threads, this::emit)) {
-            NonZeroChunks grains = new NonZeroChunks(source, GRAIN_BYTES, progress);
-            while (true) {
-                byte[] grain = new byte[GRAIN_BYTES];
-                long offset = grains.next(grain);
-                if (offset < 0) {
-                    break;
-                }
-                encoder.submit(() -> new CompressedGrain(offset, compress(deflaters, grain)));
-            }
-            encoder.finish();
-        } finally {
-            // Deflaters hold native memory: release it now rather than at some later GC.
-            Deflater d;
-            while ((d = deflaters.poll()) != null) {
-                d.end();
-            }
-        }
+        ChunkPipeline.Settings settings = ChunkPipeline.Settings.of(GRAIN_BYTES, threads, true);
+        BufferPool records = new BufferPool(settings.chunkBytes() / GRAIN_BYTES * VmdkChunkCompressor.MAX_RECORD);
+        new ChunkPipeline(source, settings).run(() -> new VmdkChunkCompressor(records),
+                (Chunk chunk, EncodedChunk result) -> {
+                    if (result == null) {
+                        return;
+                    }
+                    try {
+                        emitGrains(chunk, result);
+                    } finally {
+                        records.release(result.bytes());
+                    }
+                }, progress);
     }
 
-    private static byte[] compress(ConcurrentLinkedQueue<Deflater> deflaters, byte[] grain) {
-        Deflater deflater = deflaters.poll();
-        if (deflater == null) {
-            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+    /** Appends a chunk's grain records, recording each in its grain table; a finished table goes out between them. */
+    private void emitGrains(Chunk chunk, EncodedChunk records) throws IOException {
+        ByteBuffer bytes = records.bytes();
+        int from = 0;
+        int pos = 0;
+        for (int i = 0; i < chunk.granules(); i++) {
+            int length = records.lengths()[i];
+            if (length == 0) {
+                continue;
+            }
+            long offset = chunk.start() + (long) i * GRAIN_BYTES;
+            int index = SparseVmdkLayout.tableOf(offset);
+            if (index != tableIndex) {
+                emit(bytes.slice(from, pos - from));
+                from = pos;
+                flushGrainTable();
+                tableIndex = index;
+            }
+            table[SparseVmdkLayout.entryOf(offset)] = SparseVmdkLayout.sectorEntry(written + (pos - from));
+            pos += length;
         }
-        try {
-            return VmdkGrainCompressor.compress(deflater, grain, grain.length);
-        } finally {
-            deflaters.offer(deflater);
-        }
-    }
-
-    /** Appends one compressed grain, in virtual order, and records it in its grain table. */
-    private void emit(CompressedGrain grain) throws IOException {
-        int index = SparseVmdkLayout.tableOf(grain.offset());
-        if (index != tableIndex) {
-            flushGrainTable();
-            tableIndex = index;
-        }
-        table[SparseVmdkLayout.entryOf(grain.offset())] = SparseVmdkLayout.sectorEntry(out.position());
-        out.write(VmdkMarkerEncoder.grainHeader(grain.offset() / SECTOR, grain.data().length));
-        out.write(grain.data());
-        out.padTo(SECTOR);
+        emit(bytes.slice(from, pos - from));
     }
 
     /** Writes the grain table being filled (a marker, then the table) after its grains. */
@@ -137,11 +128,25 @@ final class StreamOptimizedVmdkWriter {
         if (tableIndex < 0) {
             return;
         }
-        out.write(VmdkMarkerEncoder.metadata(VmdkMarkerEncoder.TYPE_GRAIN_TABLE, GT_SECTORS));
-        directory[tableIndex] = SparseVmdkLayout.sectorEntry(out.position());
-        out.write(littleEndian(table));
+        emit(StreamMarker.metadataSector(GT_SECTORS, StreamMarker.GRAIN_TABLE));
+        directory[tableIndex] = SparseVmdkLayout.sectorEntry(written);
+        emit(littleEndian(table));
         Arrays.fill(table, 0);
         tableIndex = -1;
+    }
+
+    private void emit(byte[] bytes) throws IOException {
+        emit(ByteBuffer.wrap(bytes));
+    }
+
+    private void emit(ByteBuffer bytes) throws IOException {
+        written += bytes.remaining();
+        ChannelWrites.writeFully(out, bytes);
+    }
+
+    private void emitZeros(long count) throws IOException {
+        ChannelWrites.writeZeros(out, count);
+        written += count;
     }
 
     static byte[] littleEndian(int[] entries) {

@@ -29,6 +29,13 @@ public final class VmdkDescriptor {
     /** No parent: the value of parentCID in a disk that stands alone. */
     public static final String NO_PARENT_CID = "ffffffff";
 
+    /** qemu-img's default virtual hardware version; ESXi imports version 4 disks into any newer VM. */
+    static final String VIRTUAL_HW_VERSION = "4";
+    /** "Tools newer than anything": what qemu-img writes so vSphere does not offer a tools upgrade. */
+    static final String TOOLS_VERSION = "2147483647";
+    /** The extent file name written: it names the file itself, so any name without a path works. */
+    static final String OWN_EXTENT_FILE = "disk.vmdk";
+
     /** createType values VMware documents, in their canonical spelling. */
     private static final List<String> KNOWN_CREATE_TYPES = List.of(MONOLITHIC_SPARSE, STREAM_OPTIMIZED,
             "monolithicFlat", "twoGbMaxExtentSparse", "twoGbMaxExtentFlat", "vmfs", "vmfsSparse", "vmfsThin",
@@ -217,5 +224,44 @@ public final class VmdkDescriptor {
             }
         }
         return sectors * SparseExtentHeader.SECTOR;
+    }
+
+    /**
+     * The descriptor glance-convert writes into a sparse extent: one SPARSE extent (the file
+     * itself) and the disk database entries qemu-img writes and ESXi accepts; LF line endings,
+     * ASCII only.
+     *
+     * @param cid content id; there is never a parent
+     */
+    public static String encode(String createType, long capacitySectors,
+                                VmdkWriterOptions.AdapterType adapter, int cid) {
+        int heads = adapter.heads();
+        long cylinders = capacitySectors / (63L * heads);
+        StringBuilder d = new StringBuilder(512);
+        d.append("# Disk DescriptorFile\n");
+        d.append("version=1\n");
+        d.append(String.format(Locale.ROOT, "CID=%08x\n", cid));
+        d.append("parentCID=").append(NO_PARENT_CID).append('\n');
+        d.append("createType=\"").append(createType).append("\"\n");
+        d.append('\n');
+        d.append("# Extent description\n");
+        d.append("RW ").append(capacitySectors).append(" SPARSE \"").append(OWN_EXTENT_FILE).append("\"\n");
+        d.append('\n');
+        d.append("# The Disk Data Base\n");
+        d.append("#DDB\n");
+        d.append('\n');
+        d.append("ddb.virtualHWVersion = \"").append(VIRTUAL_HW_VERSION).append("\"\n");
+        d.append("ddb.geometry.cylinders = \"").append(cylinders).append("\"\n");
+        d.append("ddb.geometry.heads = \"").append(heads).append("\"\n");
+        d.append("ddb.geometry.sectors = \"63\"\n");
+        d.append("ddb.adapterType = \"").append(adapter.descriptorValue()).append("\"\n");
+        d.append("ddb.toolsVersion = \"").append(TOOLS_VERSION).append("\"\n");
+        return d.toString();
+    }
+
+    /** {@link #encode} as bytes. */
+    public static byte[] encodeBytes(String createType, long capacitySectors,
+                                     VmdkWriterOptions.AdapterType adapter, int cid) {
+        return encode(createType, capacitySectors, adapter, cid).getBytes(StandardCharsets.US_ASCII);
     }
 }

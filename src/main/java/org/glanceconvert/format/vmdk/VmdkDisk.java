@@ -4,10 +4,12 @@ import static org.glanceconvert.format.vmdk.SparseExtentHeader.SECTOR;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.glanceconvert.image.BoundedCache;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.Zeros;
 
 /**
  * A monolithicSparse or streamOptimized VMDK as a virtual disk: grain directory, then grain table,
@@ -21,7 +23,6 @@ import org.glanceconvert.image.VirtualDisk;
 public final class VmdkDisk implements VirtualDisk {
     /** Inflated grains kept for reads that take a grain in several pieces. */
     private static final int MAX_CACHED_GRAINS = 8;
-    private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final SparseVmdk image;
     private final GrainTables tables;
@@ -54,31 +55,15 @@ public final class VmdkDisk implements VirtualDisk {
 
     @Override
     public ExtentCursor extents(long offset) {
-        if (offset < 0 || offset > size) {
-            throw new IllegalArgumentException("offset " + offset + " outside the disk of " + size + " bytes");
-        }
-        ExtentCursor grains = new ExtentCursor() {
-            private long pos = offset;
-
-            @Override
-            public Extent next() throws IOException {
-                if (pos >= size) {
-                    return null;
-                }
-                long grain = pos / grainBytes;
-                int table = (int) (grain / SparseExtentHeader.GTES_PER_GT);
-                Extent extent;
-                if (tables.absent(table)) {
-                    long end = Math.min(size, (table + 1L) * image.effectiveHeader().grainTableSpan());
-                    extent = Extent.unallocated(pos, end - pos);
-                } else {
-                    extent = grainExtent(grain, pos, Math.min(size, (grain + 1) * grainBytes));
-                }
-                pos = extent.end();
-                return extent;
+        return ExtentCursor.walking(offset, size, pos -> {
+            long grain = pos / grainBytes;
+            int table = (int) (grain / SparseExtentHeader.GTES_PER_GT);
+            if (tables.absent(table)) {
+                long end = Math.min(size, (table + 1L) * image.effectiveHeader().grainTableSpan());
+                return Extent.unallocated(pos, end - pos);
             }
-        };
-        return grains.coalesced();
+            return grainExtent(grain, pos, Math.min(size, (grain + 1) * grainBytes));
+        }).coalesced();
     }
 
     private Extent grainExtent(long grain, long from, long to) throws IOException {
@@ -100,9 +85,7 @@ public final class VmdkDisk implements VirtualDisk {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0 || dst.remaining() > size - offset) {
-            throw new IOException("read past the end of the virtual disk: " + offset + "+" + dst.remaining());
-        }
+        VirtualDisk.checkInside(offset, dst.remaining(), size);
         long pos = offset;
         while (dst.hasRemaining()) {
             long grain = pos / grainBytes;
@@ -110,7 +93,7 @@ public final class VmdkDisk implements VirtualDisk {
             int n = Math.min(dst.remaining(), grainBytes - within);
             int entry = tables.entry(grain);
             if (entry == 0 || (entry == 1 && image.zeroedGrains())) {
-                putZeros(dst, n);
+                Zeros.fill(dst, n);
             } else if (compressed) {
                 dst.put(inflatedGrain(grain, Integer.toUnsignedLong(entry)), within, n);
             } else {
@@ -142,21 +125,7 @@ public final class VmdkDisk implements VirtualDisk {
     }
 
     private byte[] inflatedGrain(long grain, long sector) throws IOException {
-        byte[] data = inflated.get(grain);
-        if (data == null) {
-            data = CompressedGrain.read(image, grain, sector);
-            inflated.put(grain, data);
-        }
-        return data;
-    }
-
-    private static void putZeros(ByteBuffer dst, int n) {
-        int left = n;
-        while (left > 0) {
-            int chunk = Math.min(left, ZEROS.length);
-            dst.put(ZEROS, 0, chunk);
-            left -= chunk;
-        }
+        return inflated.get(grain, g -> CompressedGrain.read(image, g, sector));
     }
 
     @Override

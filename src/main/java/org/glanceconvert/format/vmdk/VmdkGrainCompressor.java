@@ -1,41 +1,42 @@
 package org.glanceconvert.format.vmdk;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.zip.Deflater;
 
 /**
- * Compresses one grain for a stream-optimized VMDK: a zlib stream (RFC 1950, deflate inside), as
- * qemu and VMware both write and read it. A pure function of the grain's bytes, so grains can be
- * compressed on any thread in any order.
+ * Compresses grains for a stream-optimized VMDK: each a zlib stream (RFC 1950, deflate inside),
+ * as qemu and VMware both write and read it. One per worker thread (a deflater is not
+ * thread-safe); close it to release the deflater's native memory.
  */
-public final class VmdkGrainCompressor {
-    private VmdkGrainCompressor() {
+final class VmdkGrainCompressor implements AutoCloseable {
+    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+
+    /** Room {@link #compress} needs: zlib's worst case for incompressible input is a little over its size. */
+    static int maxCompressedLength(int grainBytes) {
+        return grainBytes + (grainBytes >> 9) + 64;
     }
 
-    /** Compresses {@code grain} with a deflater of its own. */
-    public static byte[] compress(byte[] grain) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
-        try {
-            return compress(deflater, grain, grain.length);
-        } finally {
-            deflater.end();
-        }
-    }
-
-    /** Compresses {@code grain[0, length)} with {@code deflater}, which is reset first. */
-    public static byte[] compress(Deflater deflater, byte[] grain, int length) {
+    /**
+     * Compresses the remaining bytes of {@code grain} into {@code out} from its position, which
+     * must have {@link #maxCompressedLength} bytes of room; returns the compressed length, with
+     * {@code out}'s position after it.
+     */
+    int compress(ByteBuffer grain, ByteBuffer out) {
+        int start = out.position();
         deflater.reset();
-        deflater.setInput(grain, 0, length);
+        deflater.setInput(grain.duplicate());
         deflater.finish();
-        // zlib's worst case for incompressible input is a little over the input size.
-        byte[] out = new byte[length + (length >> 9) + 64];
-        int n = 0;
         while (!deflater.finished()) {
-            if (n == out.length) {
-                out = Arrays.copyOf(out, out.length * 2);
+            if (!out.hasRemaining()) {
+                throw new IllegalStateException("a compressed grain outgrew " + (out.position() - start) + " bytes");
             }
-            n += deflater.deflate(out, n, out.length - n);
+            deflater.deflate(out);
         }
-        return Arrays.copyOf(out, n);
+        return out.position() - start;
+    }
+
+    @Override
+    public void close() {
+        deflater.end();
     }
 }

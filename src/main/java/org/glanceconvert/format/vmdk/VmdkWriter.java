@@ -52,7 +52,7 @@ public final class VmdkWriter implements DiskFormatWriter {
         if (vmdk.subformat() == VmdkWriterOptions.Subformat.STREAM_OPTIMIZED) {
             new StreamOptimizedVmdkWriter(source, vmdk, options.threads()).write(out, progress);
         } else {
-            new MonolithicSparseVmdkWriter(source, vmdk).write(out, progress);
+            new MonolithicSparseVmdkWriter(source, vmdk).write(out, options.threads(), progress);
         }
     }
 

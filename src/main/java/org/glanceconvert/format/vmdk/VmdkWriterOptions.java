@@ -1,7 +1,6 @@
 package org.glanceconvert.format.vmdk;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,8 +18,8 @@ public record VmdkWriterOptions(Subformat subformat, AdapterType adapterType) {
 
     /** The createType written into the descriptor. */
     public enum Subformat {
-        STREAM_OPTIMIZED("streamOptimized"),
-        MONOLITHIC_SPARSE("monolithicSparse");
+        STREAM_OPTIMIZED(VmdkDescriptor.STREAM_OPTIMIZED),
+        MONOLITHIC_SPARSE(VmdkDescriptor.MONOLITHIC_SPARSE);
 
         private final String createType;
 
@@ -88,17 +87,10 @@ public record VmdkWriterOptions(Subformat subformat, AdapterType adapterType) {
     /** The options of {@code options}, refusing unknown keys and values. */
     public static VmdkWriterOptions from(WriteOptions options) throws ImageFormatException {
         options.requireOnly("vmdk", KNOWN);
-        String sub = options.get("subformat", Subformat.STREAM_OPTIMIZED.createType());
-        Subformat subformat = null;
-        for (Subformat s : Subformat.values()) {
-            if (s.createType().toLowerCase(Locale.ROOT).equals(sub.toLowerCase(Locale.ROOT))) {
-                subformat = s;
-            }
-        }
-        if (subformat == null) {
-            throw new ImageFormatException(Check.FORMAT_UNSUPPORTED, "vmdk subformat '" + sub
-                    + "' is not supported (streamOptimized, monolithicSparse)");
-        }
+        String sub = options.oneOf("vmdk", "subformat", Subformat.STREAM_OPTIMIZED.createType(),
+                Subformat.STREAM_OPTIMIZED.createType(), Subformat.MONOLITHIC_SPARSE.createType());
+        Subformat subformat = sub.equals(Subformat.STREAM_OPTIMIZED.createType()) ? Subformat.STREAM_OPTIMIZED
+                : Subformat.MONOLITHIC_SPARSE;
         AdapterType adapter = AdapterType.parse(options.get("adapter_type", AdapterType.IDE.descriptorValue()));
         if (options.compress() && subformat != Subformat.STREAM_OPTIMIZED) {
             throw new ImageFormatException(Check.FORMAT_UNSUPPORTED,

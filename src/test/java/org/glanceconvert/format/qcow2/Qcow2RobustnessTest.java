@@ -23,6 +23,7 @@ import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class Qcow2RobustnessTest {
     @Test
     void truncatedQemuImages() throws IOException {
         QemuImg.assumeAvailable();
-        Path raw = Qcow2Fixtures.compressibleRaw(dir.resolve("d.raw"), 3 << 20, 5);
+        Path raw = TestImages.compressibleRaw(dir.resolve("d.raw"), 3 << 20, 5);
         byte[] content = Files.readAllBytes(raw);
         String[][] variants = {{"compression_type=zstd", "-c"}, {"compression_type=zlib,cluster_size=4096", "-c"},
                 {"extended_l2=on", null}, {"cluster_size=512,refcount_bits=1", null}};
@@ -160,7 +161,7 @@ class Qcow2RobustnessTest {
     @Test
     void concurrentReadsWithATinyCache() throws Exception {
         QemuImg.assumeAvailable();
-        Path raw = Qcow2Fixtures.compressibleRaw(dir.resolve("c.raw"), 6 << 20, 3);
+        Path raw = TestImages.compressibleRaw(dir.resolve("c.raw"), 6 << 20, 3);
         Path image = QemuImg.convert(raw, "raw", dir.resolve("c.qcow2"), "qcow2",
                 "cluster_size=4096,compression_type=zstd", "-c");
         byte[] content = Files.readAllBytes(raw);
@@ -201,7 +202,7 @@ class Qcow2RobustnessTest {
     void oneTebibyteSparseImage() throws IOException {
         QemuImg.assumeAvailable();
         Path image = QemuImg.create(dir.resolve("big.qcow2"), "qcow2", null, Limits.TiB);
-        Qcow2Fixtures.qemuIo(image, "write -P 1 0 65536", "write -P 2 549755813888 131072",
+        QemuImg.io(image, "qcow2", "write -P 1 0 65536", "write -P 2 549755813888 131072",
                 "write -P 3 1099511562240 65536");
         try (VirtualDisk disk = FORMAT.open(new MemoryByteSource("big", Files.readAllBytes(image)), Limits.DEFAULT)) {
             assertEquals(Limits.TiB, disk.size());
@@ -217,7 +218,7 @@ class Qcow2RobustnessTest {
             byte[] threes = new byte[65536];
             Arrays.fill(threes, (byte) 3);
             assertArrayEquals(threes, tail.array());
-            Qcow2Fixtures.assertSameMap(image, disk);
+            MapAgreement.assertSameMap(image, "qcow2", disk);
         }
         assertEquals(List.of(), FORMAT.check(new MemoryByteSource("big", Files.readAllBytes(image)), Limits.DEFAULT));
     }

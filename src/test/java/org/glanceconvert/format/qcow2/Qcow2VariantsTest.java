@@ -18,6 +18,7 @@ import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * check agrees with qemu-img check that the image is clean.
  */
 class Qcow2VariantsTest {
+    /** Not a multiple of any cluster size above 512 B, so the last cluster is partial. */
+    private static final long DISK_SIZE = 5 * 1024 * 1024 + 3 * 512;
+
     private final Qcow2Format format = new Qcow2Format();
 
     /** How to make one variant; {@code after} changes the image once made (qemu-io, snapshots). */
@@ -72,18 +76,18 @@ class Qcow2VariantsTest {
                         List.of("qcow2.lazy_refcounts")),
                 new Variant("internal snapshot, then writes", "", false, false, image -> {
                     QemuImg.run("snapshot", "-c", "first", image.toString()).orThrow();
-                    Qcow2Fixtures.qemuIo(image, "write -P 7 65536 200000", "write -P 9 3145728 1048576",
+                    QemuImg.io(image, "qcow2", "write -P 7 65536 200000", "write -P 9 3145728 1048576",
                             "write -z 0 4096");
                 }, List.of("qcow2.snapshots")),
                 new Variant("compressed, snapshot, then writes", "", true, true, image -> {
                     QemuImg.run("snapshot", "-c", "first", image.toString()).orThrow();
-                    Qcow2Fixtures.qemuIo(image, "write -P 7 100000 300000");
+                    QemuImg.io(image, "qcow2", "write -P 7 100000 300000");
                 }, List.of("qcow2.snapshots")),
-                new Variant("v3 zero clusters", "", false, false, image -> Qcow2Fixtures.qemuIo(image,
+                new Variant("v3 zero clusters", "", false, false, image -> QemuImg.io(image, "qcow2",
                         "write -z 0 131072", "write -z -u 1048576 196608", "write -z 3000000 70000",
                         "write -z 4194304 65536"), List.of()),
                 new Variant("extended L2 zero subclusters", "extended_l2=on", false, false, image ->
-                        Qcow2Fixtures.qemuIo(image, "write -z 4096 4096", "write -z -u 1048576 12288",
+                        QemuImg.io(image, "qcow2", "write -z 4096 4096", "write -z -u 1048576 12288",
                                 "write -P 3 2101248 2048", "write -z 4200000 20000"), List.of()));
     }
 
@@ -107,8 +111,8 @@ class Qcow2VariantsTest {
     @MethodSource("variants")
     void agreesWithQemuImg(Variant v) throws IOException {
         long seed = v.name.hashCode();
-        Path raw = v.compressibleData ? Qcow2Fixtures.compressibleRaw(dir.resolve("disk.raw"), Qcow2Fixtures.DISK_SIZE, seed)
-                : TestImages.patternedRaw(dir.resolve("disk.raw"), Qcow2Fixtures.DISK_SIZE, seed);
+        Path raw = v.compressibleData ? TestImages.compressibleRaw(dir.resolve("disk.raw"), DISK_SIZE, seed)
+                : TestImages.patternedRaw(dir.resolve("disk.raw"), DISK_SIZE, seed);
         Path image = dir.resolve("disk.qcow2");
         if (v.compress) {
             QemuImg.convert(raw, "raw", image, "qcow2", v.options, "-c");
@@ -142,7 +146,7 @@ class Qcow2VariantsTest {
         try (VirtualDisk disk = format.open(FileByteSource.open(image), Limits.DEFAULT)) {
             assertEquals(info.get("cluster-size").asInt(), disk.clusterSize());
             TestImages.assertSameContent(raw, disk);
-            Qcow2Fixtures.assertSameMap(image, disk);
+            MapAgreement.assertSameMap(image, "qcow2", disk);
             if (v.compress) {
                 assertTrue(compressedExtents(disk) > 0, "the image has compressed clusters");
             }

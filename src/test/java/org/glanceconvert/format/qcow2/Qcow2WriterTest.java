@@ -1,5 +1,8 @@
 package org.glanceconvert.format.qcow2;
 
+import static org.glanceconvert.testing.WriterFixtures.assertCheckClean;
+import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
+import static org.glanceconvert.testing.WriterFixtures.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,27 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
+import org.glanceconvert.format.Sizes;
 import org.glanceconvert.format.WriteOptions;
-import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.format.raw.RawDisk;
 import org.glanceconvert.image.Check;
-import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.ImageFormatException;
-import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
+import org.glanceconvert.testing.WriterFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +49,7 @@ class Qcow2WriterTest {
     @ValueSource(strings = {"512", "4k", "64k", "2M"})
     void fileOutputIsIdenticalAndClean(String clusterSize) throws IOException {
         Path out = dir.resolve("file-" + clusterSize + ".qcow2");
-        writeFile(source, out, options(Map.of("cluster_size", clusterSize), false));
+        writeFile(source, out, options("cluster_size=" + clusterSize));
         assertIdenticalAndClean(source, out);
         JsonNode info = QemuImg.info(out);
         assertEquals("qcow2", info.get("format").asText());
@@ -69,7 +65,7 @@ class Qcow2WriterTest {
     @ValueSource(strings = {"512", "4k", "64k", "2M"})
     void streamOutputThroughANonSeekableChannelIsIdenticalAndClean(String clusterSize) throws IOException {
         Path out = dir.resolve("stream-" + clusterSize + ".qcow2");
-        writeStream(source, out, options(Map.of("cluster_size", clusterSize), false));
+        writeStream(source, out, options("cluster_size=" + clusterSize));
         assertIdenticalAndClean(source, out);
     }
 
@@ -79,17 +75,17 @@ class Qcow2WriterTest {
         Path compressible = dir.resolve("text-" + type + clusterSize + ".raw");
         writeCompressibleRaw(compressible, 3L * 1024 * 1024 + 512);
         Path out = dir.resolve("compressed-" + type + "-" + clusterSize + ".qcow2");
-        writeFile(compressible, out, options(Map.of("compression_type", type, "cluster_size", clusterSize), true));
+        writeFile(compressible, out, options(true, 2, "compression_type=" + type, "cluster_size=" + clusterSize));
         assertIdenticalAndClean(compressible, out);
         JsonNode info = QemuImg.info(out);
         assertEquals(type, info.at("/format-specific/data/compression-type").asText());
         Path plain = dir.resolve("uncompressed-" + type + "-" + clusterSize + ".qcow2");
-        writeFile(compressible, plain, options(Map.of("cluster_size", clusterSize), false));
+        writeFile(compressible, plain, options("cluster_size=" + clusterSize));
         assertTrue(Files.size(out) < Files.size(plain), "compressed " + Files.size(out) + " vs " + Files.size(plain));
         assertTrue(compressedClusters(out) > 0, "some clusters are compressed");
 
         Path patterned = dir.resolve("compressed-patterned-" + type + "-" + clusterSize + ".qcow2");
-        writeFile(source, patterned, options(Map.of("compression_type", type, "cluster_size", clusterSize), true));
+        writeFile(source, patterned, options(true, 2, "compression_type=" + type, "cluster_size=" + clusterSize));
         assertIdenticalAndClean(source, patterned);
     }
 
@@ -99,10 +95,10 @@ class Qcow2WriterTest {
             Path raw = dir.resolve("tiny-" + size + ".raw");
             TestImages.patternedRaw(raw, size, size);
             Path file = dir.resolve("tiny-" + size + ".qcow2");
-            writeFile(raw, file, options(Map.of(), false));
+            writeFile(raw, file, options());
             assertEquals(0, QemuImg.check(file, "qcow2").exitCode(), QemuImg.check(file, "qcow2").stdout());
             Path stream = dir.resolve("tiny-stream-" + size + ".qcow2");
-            writeStream(raw, stream, options(Map.of(), false));
+            writeStream(raw, stream, options());
             assertEquals(0, QemuImg.check(stream, "qcow2").exitCode());
             if (size > 0) {
                 assertEquals(0, QemuImg.compare(raw, "raw", file, "qcow2").exitCode());
@@ -122,9 +118,9 @@ class Qcow2WriterTest {
         }
         long started = System.nanoTime();
         Path out = dir.resolve("sparse-100g.qcow2");
-        writeFile(raw, out, options(Map.of(), false));
+        writeFile(raw, out, options());
         Path stream = dir.resolve("sparse-100g-stream.qcow2");
-        writeStream(raw, stream, options(Map.of(), false));
+        writeStream(raw, stream, options());
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(Files.size(out) < 4L << 20, "file output " + Files.size(out));
         assertTrue(Files.size(stream) < 4L << 20, "stream output " + Files.size(stream));
@@ -136,20 +132,20 @@ class Qcow2WriterTest {
     @Test
     void refusesWhatQemuCouldNotOpenOrWasNotAskedFor() throws IOException {
         Qcow2Writer writer = new Qcow2Writer();
-        try (VirtualDisk disk = open(source)) {
+        try (VirtualDisk disk = FileDisk.raw(source)) {
             ImageFormatException unknown = assertThrows(ImageFormatException.class,
-                    () -> writer.validate(disk, options(Map.of("subformat", "x"), false)));
+                    () -> writer.validate(disk, options("subformat=x")));
             assertEquals(Check.FORMAT_UNSUPPORTED, unknown.check());
             for (String bad : new String[] {"256", "3k", "4M", "junk"}) {
                 assertThrows(ImageFormatException.class,
-                        () -> writer.validate(disk, options(Map.of("cluster_size", bad), false)), bad);
+                        () -> writer.validate(disk, options("cluster_size=" + bad)), bad);
             }
             assertThrows(ImageFormatException.class,
-                    () -> writer.validate(disk, options(Map.of("compression_type", "lz4"), true)));
-            assertFalse(writer.streamable(options(Map.of(), true)));
-            assertTrue(writer.streamable(options(Map.of(), false)));
+                    () -> writer.validate(disk, options(true, 2, "compression_type=lz4")));
+            assertFalse(writer.streamable(options(true, 2)));
+            assertTrue(writer.streamable(options()));
         }
-        Qcow2WriteSettings small = Qcow2WriteSettings.from(options(Map.of("cluster_size", "512"), false));
+        Qcow2WriteSettings small = Qcow2WriteSettings.from(options("cluster_size=512"));
         small.checkVirtualSize(128L << 30);
         ImageFormatException tooBig = assertThrows(ImageFormatException.class,
                 () -> small.checkVirtualSize((128L << 30) + 512));
@@ -158,37 +154,17 @@ class Qcow2WriterTest {
 
     // --- helpers
 
-    static WriteOptions options(Map<String, String> values, boolean compress) {
-        return new WriteOptions(new HashMap<>(values), compress, 2);
+    private static void writeFile(Path raw, Path out, WriteOptions options) throws IOException {
+        WriterFixtures.writeFile(new Qcow2Writer(), raw, out, options);
     }
 
-    static VirtualDisk open(Path raw) throws IOException {
-        return new RawDisk(FileByteSource.open(raw));
+    private static void writeStream(Path raw, Path out, WriteOptions options) throws IOException {
+        WriterFixtures.writeStream(new Qcow2Writer(), raw, out, options);
     }
 
-    static void writeFile(Path raw, Path out, WriteOptions options) throws IOException {
-        try (VirtualDisk disk = open(raw);
-             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                     StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            new Qcow2Writer().validate(disk, options);
-            new Qcow2Writer().write(disk, ch, options, WriteProgress.NONE);
-        }
-    }
-
-    /** Writes through Channels.newChannel(OutputStream): a channel that cannot seek. */
-    static void writeStream(Path raw, Path out, WriteOptions options) throws IOException {
-        try (VirtualDisk disk = open(raw); OutputStream os = Files.newOutputStream(out)) {
-            WritableByteChannel ch = Channels.newChannel(os);
-            new Qcow2Writer().writeStream(disk, ch, options, WriteProgress.NONE);
-        }
-    }
-
-    static void assertIdenticalAndClean(Path raw, Path qcow2) throws IOException {
-        QemuImg.Result check = QemuImg.check(qcow2, "qcow2");
-        assertEquals(0, check.exitCode(), "qemu-img check: " + check.stdout() + check.stderr());
-        assertTrue(check.stdout().contains("No errors were found"), check.stdout());
-        QemuImg.Result compare = QemuImg.compare(raw, "raw", qcow2, "qcow2");
-        assertEquals(0, compare.exitCode(), "qemu-img compare: " + compare.stdout() + compare.stderr());
+    private static void assertIdenticalAndClean(Path raw, Path qcow2) throws IOException {
+        assertCheckClean(qcow2, "qcow2");
+        assertIdentical(raw, qcow2, "qcow2");
     }
 
     /** Guest clusters holding any non-zero byte. */
@@ -245,11 +221,5 @@ class Qcow2WriterTest {
         byte[] bytes = text.substring(0, (int) size).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         java.util.Arrays.fill(bytes, 1 << 20, 2 << 20, (byte) 0);
         Files.write(file, bytes);
-    }
-
-    private static final class Sizes {
-        static long parse(String s) {
-            return org.glanceconvert.format.Sizes.parse(s);
-        }
     }
 }

@@ -16,13 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.glanceconvert.format.DiskFormats;
 import org.glanceconvert.image.Check;
-import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +34,6 @@ class IsoFormatTest {
     @TempDir
     Path dir;
 
-    private static InspectionReport inspect(Path file) throws IOException {
-        try (FileByteSource source = FileByteSource.open(file)) {
-            return new Inspector(Limits.DEFAULT).inspect(source, file.toString());
-        }
-    }
-
     private static byte[] realIso() throws IOException {
         return Files.readAllBytes(CORPUS.resolve("iso9660.raw"));
     }
@@ -48,13 +41,13 @@ class IsoFormatTest {
     @Test
     void realCorpus() throws IOException {
         for (String name : new String[] {"apfs.raw", "hfsplus.raw"}) {
-            InspectionReport r = inspect(CORPUS.resolve(name));
+            InspectionReport r = TestImages.inspect(CORPUS.resolve(name));
             assertEquals("raw", r.format(), name);
             assertNull(r.partitionTable(), name);
             assertTrue(r.safe(), name + ": " + r.problems());
             assertEquals(Files.size(CORPUS.resolve(name)), r.virtualSize());
         }
-        InspectionReport iso = inspect(CORPUS.resolve("iso9660.raw"));
+        InspectionReport iso = TestImages.inspect(CORPUS.resolve("iso9660.raw"));
         assertEquals("iso", iso.format());
         assertTrue(iso.safe(), iso.problems().toString());
         assertEquals(366592L, iso.virtualSize());
@@ -82,7 +75,7 @@ class IsoFormatTest {
         byte[] header = Files.readAllBytes(QemuImg.create(dir.resolve("h." + qemuFormat), qemuFormat, null, 1 << 20));
         byte[] iso = realIso();
         System.arraycopy(header, 0, iso, 0, Math.min(header.length, 32 * 1024));
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", iso), "x");
+        InspectionReport r = TestImages.inspect(iso, "x");
         assertEquals(name, r.format(), "the other format is reported, the ISO is the disguise");
         assertFalse(r.safe());
         assertTrue(r.hasProblem(Check.FORMAT_MULTIPLE_MATCH.id()), r.problems().toString());
@@ -93,7 +86,7 @@ class IsoFormatTest {
     void hybridIsoWithMbrIsOneFormat() throws IOException {
         byte[] iso = realIso();
         PartitionedDisks.writeMbr(iso, new MbrEntry(0x80, 0x17, 0, iso.length / 512));
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", iso), "x");
+        InspectionReport r = TestImages.inspect(iso, "x");
         assertEquals("iso", r.format());
         assertEquals("mbr", r.partitionTable());
         assertTrue(r.safe(), r.problems().toString());
@@ -106,7 +99,7 @@ class IsoFormatTest {
         int blocks = iso.length / 512;
         byte[] gpt = new PartitionedDisks.Gpt(512, blocks).partition(64, 127).build();
         System.arraycopy(gpt, 0, iso, 0, 34 * 512); // protective MBR, header and entries: all in the system area
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", iso), "x");
+        InspectionReport r = TestImages.inspect(iso, "x");
         assertEquals("iso", r.format());
         assertEquals("gpt", r.partitionTable());
         assertTrue(r.safe(), r.problems().toString());
@@ -116,7 +109,7 @@ class IsoFormatTest {
     void hybridIsoMbrFailingOsloRulesIsOnlyAWarning() throws IOException {
         byte[] iso = realIso();
         PartitionedDisks.writeMbr(iso, new MbrEntry(0x01, 0x17, 0, iso.length / 512));
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", iso), "x");
+        InspectionReport r = TestImages.inspect(iso, "x");
         assertEquals("iso", r.format());
         assertTrue(r.safe(), r.problems().toString());
         assertTrue(r.warnings().stream().anyMatch(w -> w.check().equals(Check.PARTITION_MBR.id())));
@@ -129,7 +122,7 @@ class IsoFormatTest {
         byte[] iso = realIso();
         PartitionedDisks.writeMbr(iso, new MbrEntry(0x80, 0x17, 0, 300), MbrEntry.of(0xef, 300, 100));
         System.arraycopy(vdi, 0, iso, 300 * 512, vdi.length);
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", iso), "x");
+        InspectionReport r = TestImages.inspect(iso, "x");
         assertEquals("iso", r.format());
         assertTrue(r.hasProblem(Check.FORMAT_NESTED_IMAGE.id()), r.problems().toString());
     }
@@ -138,13 +131,12 @@ class IsoFormatTest {
     void truncatedIsoIsRefused() throws IOException {
         byte[] iso = realIso();
         byte[] cut = java.util.Arrays.copyOf(iso, iso.length - 2048);
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", cut), "x");
+        InspectionReport r = TestImages.inspect(cut, "x");
         assertEquals("iso", r.format());
         assertTrue(r.hasProblem(Check.FORMAT_TRUNCATED.id()), r.problems().toString());
         // cut inside the descriptors: "CD001" gone means raw, never an exception
         for (int length : new int[] {0, 32768, 32770, 32774, 33000, 34816}) {
-            InspectionReport s = new Inspector(Limits.DEFAULT)
-                    .inspect(new MemoryByteSource("x", java.util.Arrays.copyOf(iso, length)), "x");
+            InspectionReport s = TestImages.inspect(java.util.Arrays.copyOf(iso, length), "x");
             assertTrue(s.format().equals("raw") || s.format().equals("iso"), s.toString());
         }
     }
@@ -155,7 +147,7 @@ class IsoFormatTest {
         descriptor(udf, 0, 0, "BEA01");
         descriptor(udf, 1, 0, "NSR02");
         descriptor(udf, 2, 0, "TEA01");
-        InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", udf), "x");
+        InspectionReport r = TestImages.inspect(udf, "x");
         assertEquals("iso", r.format());
         assertTrue(r.safe(), r.problems().toString());
     }
@@ -171,7 +163,7 @@ class IsoFormatTest {
         descriptor(unterminatedUdf, 1, 0, "TEA01");
         descriptor(unterminatedUdf, 2, 0, "NSR02");
         for (byte[] image : new byte[][] {shifted, wrong, unterminatedUdf}) {
-            InspectionReport r = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", image), "x");
+            InspectionReport r = TestImages.inspect(image, "x");
             assertEquals("raw", r.format());
             assertTrue(r.safe());
         }

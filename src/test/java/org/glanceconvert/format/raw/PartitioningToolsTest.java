@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.glanceconvert.image.FileByteSource;
-import org.glanceconvert.image.Limits;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +24,7 @@ class PartitioningToolsTest {
     Path dir;
 
     private Path blankDisk() throws IOException {
-        Path disk = dir.resolve("disk.raw");
-        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
-            f.setLength(8L << 20);
-        }
-        return disk;
+        return TestImages.sparseRaw(dir.resolve("disk.raw"), 8L << 20, 0);
     }
 
     private static void run(String input, String... cmd) throws IOException {
@@ -61,17 +54,11 @@ class PartitioningToolsTest {
         return name;
     }
 
-    private static InspectionReport inspect(Path disk) throws IOException {
-        try (FileByteSource source = FileByteSource.open(disk)) {
-            return new Inspector(Limits.DEFAULT).inspect(source, disk.toString());
-        }
-    }
-
     @Test
     void sfdiskMbr() throws IOException {
         Path disk = blankDisk();
         run("label: dos\nstart=2048, size=4096, type=83, bootable\nstart=6144, type=82\n", tool("sfdisk"), "-q", disk.toString());
-        InspectionReport r = inspect(disk);
+        InspectionReport r = TestImages.inspect(disk);
         assertEquals("raw", r.format());
         assertEquals("mbr", r.partitionTable());
         assertTrue(r.safe(), r.problems().toString());
@@ -81,7 +68,7 @@ class PartitioningToolsTest {
     void sfdiskGpt() throws IOException {
         Path disk = blankDisk();
         run("label: gpt\nstart=2048, size=4096\nstart=6144\n", tool("sfdisk"), "-q", disk.toString());
-        InspectionReport r = inspect(disk);
+        InspectionReport r = TestImages.inspect(disk);
         assertEquals("gpt", r.partitionTable());
         assertTrue(r.safe(), r.problems().toString());
     }
@@ -91,7 +78,7 @@ class PartitioningToolsTest {
         Path disk = blankDisk();
         run(null, tool("sgdisk"), "-n", "1:2048:+1M", "-n", "2:0:+1M", "-n", "3:0:+1M", "-n", "4:0:+1M",
                 "-n", "5:0:0", "-t", "1:ef00", disk.toString());
-        InspectionReport r = inspect(disk);
+        InspectionReport r = TestImages.inspect(disk);
         assertEquals("gpt", r.partitionTable());
         assertTrue(r.safe(), r.problems().toString());
     }

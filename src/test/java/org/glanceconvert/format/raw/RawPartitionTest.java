@@ -3,16 +3,14 @@ package org.glanceconvert.format.raw;
 import static org.glanceconvert.format.raw.PartitionedDisks.MbrEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.List;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Limits;
-import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
 /** MBR and GPT sanity as oslo.utils checks it, plus the GPT header and entry array. */
@@ -24,7 +22,7 @@ class RawPartitionTest {
     }
 
     static InspectionReport inspect(byte[] image, Limits limits) throws IOException {
-        return new Inspector(limits).inspect(new MemoryByteSource("disk", image), "disk");
+        return TestImages.inspect(image, "disk", limits);
     }
 
     private static void assertSafe(InspectionReport r, String table) {

@@ -9,19 +9,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
-import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.SparseFiles;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
+import org.glanceconvert.testing.WriterFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +69,7 @@ class RawWriterTest {
     void streamOutputWritesEveryByteInOrder() throws IOException {
         Path source = TestImages.patternedRaw(dir.resolve("stream-source.raw"), 3L * 1024 * 1024 + 512, 12);
         Path out = dir.resolve("stream.raw");
-        try (VirtualDisk disk = new RawDisk(FileByteSource.open(source)); OutputStream os = Files.newOutputStream(out)) {
+        try (VirtualDisk disk = FileDisk.raw(source); OutputStream os = Files.newOutputStream(out)) {
             new RawWriter().writeStream(disk, Channels.newChannel(os), OPTIONS, WriteProgress.NONE);
         }
         assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(out));
@@ -79,7 +78,7 @@ class RawWriterTest {
     @Test
     void refusesOptionsAndCompression() throws IOException {
         Path source = TestImages.patternedRaw(dir.resolve("opts.raw"), 4096, 1);
-        try (VirtualDisk disk = new RawDisk(FileByteSource.open(source))) {
+        try (VirtualDisk disk = FileDisk.raw(source)) {
             RawWriter writer = new RawWriter();
             assertThrows(ImageFormatException.class,
                     () -> writer.validate(disk, new WriteOptions(Map.of("cluster_size", "64k"), false, 1)));
@@ -89,9 +88,6 @@ class RawWriterTest {
     }
 
     private static void writeFile(Path source, Path out) throws IOException {
-        try (VirtualDisk disk = new RawDisk(FileByteSource.open(source));
-             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            new RawWriter().write(disk, ch, OPTIONS, WriteProgress.NONE);
-        }
+        WriterFixtures.writeFile(new RawWriter(), source, out, OPTIONS);
     }
 }

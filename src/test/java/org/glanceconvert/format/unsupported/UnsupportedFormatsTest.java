@@ -25,6 +25,7 @@ import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,7 @@ class UnsupportedFormatsTest {
     Path dir;
 
     private static InspectionReport inspect(byte[] image) throws IOException {
-        return new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", image), "x");
+        return TestImages.inspect(image, "x");
     }
 
     private static void assertRefusedAs(String name, Long virtualSize, byte[] image) throws IOException {

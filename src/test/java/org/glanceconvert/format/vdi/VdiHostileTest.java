@@ -18,7 +18,7 @@ import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,7 +71,7 @@ class VdiHostileTest {
     }
 
     private static InspectionReport inspect(byte[] image, Limits limits) throws IOException {
-        return new Inspector(limits).inspect(new MemoryByteSource("x.vdi", image), "x.vdi");
+        return TestImages.inspect(image, "x.vdi", limits);
     }
 
     /** inspect, check and open all refuse the image with {@code expected}. */

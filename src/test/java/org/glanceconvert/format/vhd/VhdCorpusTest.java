@@ -11,15 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.DiskFormats;
-import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
-import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.ImageFormatException;
-import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
@@ -37,12 +34,6 @@ class VhdCorpusTest {
         return Path.of(VhdCorpusTest.class.getResource("/corpus/real/" + name).toURI());
     }
 
-    private static InspectionReport inspect(Path file) throws IOException {
-        try (ByteSource source = FileByteSource.open(file)) {
-            return new Inspector(Limits.DEFAULT).inspect(source, file.getFileName().toString());
-        }
-    }
-
     private static List<String> problemIds(InspectionReport report) {
         return report.problems().stream().map(Finding::check).toList();
     }
@@ -50,19 +41,17 @@ class VhdCorpusTest {
     @Test
     void ext2IsAConvertibleDynamicDiskThatReadsLikeQemu() throws Exception {
         Path file = corpus("ext2.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("dynamic", report.subformat());
         assertEquals(4212736L, report.virtualSize(), "CHS size, as qemu computes it for creator 'qemu'");
         assertEquals(2L << 20, report.clusterSize());
         assertTrue(report.safe(), report.problems().toString());
-        try (ByteSource source = FileByteSource.open(file)) {
-            assertTrue(VHD.check(source, Limits.DEFAULT).isEmpty());
-        }
+        assertEquals(List.of(), TestImages.check(file, VHD));
 
         QemuImg.assumeAvailable();
         Path reference = QemuImg.convert(file, "vpc", dir.resolve("ext2.raw"), "raw", null);
-        try (ByteSource source = FileByteSource.open(file); VirtualDisk disk = VHD.open(source, Limits.DEFAULT)) {
+        try (VirtualDisk disk = FileDisk.open(file, VHD)) {
             TestImages.assertSameContent(reference, disk);
             MapAgreement.assertSameData(QemuImg.map(file, "vpc"), disk);
         }
@@ -71,7 +60,7 @@ class VhdCorpusTest {
     @Test
     void fatDifferentialIsADifferencingDiskAndRefused() throws Exception {
         Path file = corpus("fat-differential.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("differencing", report.subformat());
         assertEquals(4194304L, report.virtualSize(), "current size, as qemu computes it for creator 'win '");
@@ -88,7 +77,7 @@ class VhdCorpusTest {
     @Test
     void imageHasABadFooterChecksum() throws Exception {
         Path file = corpus("image.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("dynamic", report.subformat());
         assertEquals(List.of(Check.VHD_CHECKSUM.id()), problemIds(report));
@@ -98,7 +87,7 @@ class VhdCorpusTest {
     @Test
     void imageDifferentialIsRefusedForEveryReason() throws Exception {
         Path file = corpus("image-differential.vhd");
-        InspectionReport report = inspect(file);
+        InspectionReport report = TestImages.inspect(file);
         assertEquals("vhd", report.format());
         assertEquals("differencing", report.subformat());
         assertEquals(List.of(Check.VHD_CHECKSUM.id(), Check.VHD_HEADER_CHECKSUM.id(), Check.VHD_DIFFERENCING.id()),
@@ -108,14 +97,10 @@ class VhdCorpusTest {
     }
 
     private static void assertRefusedByReaderAndCheck(Path file, Check first) throws IOException {
-        try (ByteSource source = FileByteSource.open(file)) {
-            ImageFormatException e = assertThrows(ImageFormatException.class, () -> VHD.open(source, Limits.DEFAULT));
-            assertEquals(first, e.check());
-        }
-        try (ByteSource source = FileByteSource.open(file)) {
-            List<Finding> problems = VHD.check(source, Limits.DEFAULT);
-            assertFalse(problems.isEmpty());
-            assertEquals(first.id(), problems.get(0).check());
-        }
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> FileDisk.open(file, VHD));
+        assertEquals(first, e.check());
+        List<Finding> problems = TestImages.check(file, VHD);
+        assertFalse(problems.isEmpty());
+        assertEquals(first.id(), problems.get(0).check());
     }
 }

@@ -12,7 +12,7 @@ import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +40,7 @@ class VhdCorruptionTest {
                 VhdImageBuilder.sealFooter(file, 0);
                 VhdImageBuilder.sealHeader(file, VhdImageBuilder.HEADER_OFFSET);
             }
-            InspectionReport report = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", file), "x");
+            InspectionReport report = TestImages.inspect(file, "x");
             if (!report.format().equals("vhd") || !report.safe()) {
                 continue;
             }

@@ -28,9 +28,9 @@ import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +44,7 @@ class VhdHostileTest {
     Path dir;
 
     private static InspectionReport inspect(byte[] file) throws IOException {
-        return new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("crafted.vhd", file), "crafted.vhd");
+        return TestImages.inspect(file, "crafted.vhd");
     }
 
     private static List<String> problems(byte[] file) throws IOException {

@@ -150,12 +150,12 @@ final class VhdImageBuilder {
 
     /** Recomputes the footer checksum of the footer at {@code offset}. */
     static void sealFooter(byte[] file, int offset) {
-        ByteBuffer.wrap(file).putInt(offset + FOOTER_CHECKSUM, VhdChecksum.compute(file, offset, 512, FOOTER_CHECKSUM));
+        VhdChecksum.store(file, offset, 512, FOOTER_CHECKSUM);
     }
 
     /** Recomputes the dynamic header checksum of the header at {@code offset}. */
     static void sealHeader(byte[] file, int offset) {
-        ByteBuffer.wrap(file).putInt(offset + HEADER_CHECKSUM, VhdChecksum.compute(file, offset, 1024, HEADER_CHECKSUM));
+        VhdChecksum.store(file, offset, 1024, HEADER_CHECKSUM);
     }
 
     /** Rewrites both footer copies of a dynamic disk after {@code edit} changed the first. */

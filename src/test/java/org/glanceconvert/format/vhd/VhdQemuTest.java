@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,23 +24,19 @@ import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.FileDisk;
 import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** VHD images made by qemu-img (the "vpc" driver) read exactly as qemu-img reads them. */
-class VhdQemuTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class VhdQemuTest extends QemuOracleTest {
     private static final DiskFormat VHD = DiskFormats.byName("vpc").orElseThrow();
-
-    @TempDir
-    Path dir;
 
     /** Sizes that are not a multiple of the 2 MiB block (nor, mostly, of a CHS cylinder). */
     static Stream<Arguments> variants() {
@@ -58,44 +53,35 @@ class VhdQemuTest {
     @ParameterizedTest(name = "{0}, {1} bytes")
     @MethodSource("variants")
     void readsLikeQemu(String options, long size) throws IOException {
-        QemuImg.assumeAvailable();
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), size, size ^ options.hashCode());
         Path vhd = QemuImg.convert(raw, "raw", dir.resolve("x.vhd"), "vpc", options);
-        JsonNode info = JSON.readTree(QemuImg.run("info", "--output=json", "-f", "vpc", vhd.toString())
-                .orThrow().stdout());
+        JsonNode info = QemuImg.info(vhd, "vpc");
         Path reference = QemuImg.convert(vhd, "vpc", dir.resolve("ref.raw"), "raw", null);
         boolean fixed = options.contains("fixed");
 
-        try (ByteSource source = FileByteSource.open(vhd)) {
-            InspectionReport report = new Inspector(Limits.DEFAULT).inspect(source, "x.vhd");
-            assertEquals("vhd", report.format());
-            assertEquals(fixed ? "fixed" : "dynamic", report.subformat());
-            assertEquals(info.get("virtual-size").asLong(), report.virtualSize(), "virtual size against qemu-img info");
-            assertTrue(report.safe(), report.problems().toString());
-            if (fixed) {
-                assertNull(report.clusterSize(), "a fixed disk has no allocation unit");
-            } else {
-                assertEquals(info.get("cluster-size").asLong(), report.clusterSize());
-            }
-            if (options.contains("force_size")) {
-                assertEquals(size, report.virtualSize(), "force_size keeps the exact size");
-            }
+        InspectionReport report = TestImages.inspect(vhd);
+        assertEquals("vhd", report.format());
+        assertEquals(fixed ? "fixed" : "dynamic", report.subformat());
+        assertEquals(info.get("virtual-size").asLong(), report.virtualSize(), "virtual size against qemu-img info");
+        assertTrue(report.safe(), report.problems().toString());
+        if (fixed) {
+            assertNull(report.clusterSize(), "a fixed disk has no allocation unit");
+        } else {
+            assertEquals(info.get("cluster-size").asLong(), report.clusterSize());
         }
-        try (ByteSource source = FileByteSource.open(vhd)) {
-            assertTrue(VHD.check(source, Limits.DEFAULT).isEmpty(), "check finds nothing");
+        if (options.contains("force_size")) {
+            assertEquals(size, report.virtualSize(), "force_size keeps the exact size");
         }
-        try (ByteSource source = FileByteSource.open(vhd)) {
-            try (VirtualDisk disk = VHD.open(source, Limits.DEFAULT)) {
-                TestImages.assertSameContent(reference, disk);
-                MapAgreement.assertSameData(QemuImg.map(vhd, "vpc"), disk);
-                MapAgreement.assertNonDataIsZero(reference, disk);
-            }
+        assertEquals(List.of(), TestImages.check(vhd, VHD), "check finds nothing");
+        try (VirtualDisk disk = FileDisk.open(vhd, VHD)) {
+            TestImages.assertSameContent(reference, disk);
+            MapAgreement.assertSameData(QemuImg.map(vhd, "vpc"), disk);
+            MapAgreement.assertNonDataIsZero(reference, disk);
         }
     }
 
     @Test
     void concurrentReadsOfDifferentRangesAgreeWithOneThread() throws Exception {
-        QemuImg.assumeAvailable();
         long size = 9 * Limits.MiB + 512;
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), size, 7);
         Path vhd = QemuImg.convert(raw, "raw", dir.resolve("x.vhd"), "vpc", "subformat=dynamic");

@@ -1,11 +1,12 @@
 package org.glanceconvert.format.vhd;
 
-import static org.glanceconvert.format.output.WriterFixtures.assertIdentical;
-import static org.glanceconvert.format.output.WriterFixtures.options;
-import static org.glanceconvert.format.output.WriterFixtures.readAt;
-import static org.glanceconvert.format.output.WriterFixtures.sparseRaw;
-import static org.glanceconvert.format.output.WriterFixtures.unallocatedDisk;
-import static org.glanceconvert.format.output.WriterFixtures.writeFile;
+import static org.glanceconvert.testing.TestImages.sparseRaw;
+import static org.glanceconvert.testing.WriterFixtures.ODD_SIZE;
+import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
+import static org.glanceconvert.testing.WriterFixtures.options;
+import static org.glanceconvert.testing.WriterFixtures.readAt;
+import static org.glanceconvert.testing.WriterFixtures.unallocatedDisk;
+import static org.glanceconvert.testing.WriterFixtures.writeFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,8 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,29 +28,17 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.SparseFiles;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** qemu-img cannot check vpc images, so compare plus structural assertions are the oracle. */
-class VhdWriterTest {
-    /** Not a multiple of the 2 MiB block, and (asserted below) not a CHS multiple either. */
-    private static final long ODD_SIZE = 5 * Limits.MiB + 7 * 512;
-
+class VhdWriterTest extends QemuOracleTest {
     private final VhdWriter writer = new VhdWriter();
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void qemu() {
-        QemuImg.assumeAvailable();
-    }
 
     @Test
     void dynamicKeepsTheExactSizeAndContent() throws IOException {
-        VhdFooterEncoder.Geometry chs = VhdFooterEncoder.geometry(ODD_SIZE / 512);
+        VhdFooter.Geometry chs = VhdFooter.geometry(ODD_SIZE / 512);
         assertNotEquals(ODD_SIZE, chs.sectors() * 512, "the test size must not be a CHS multiple");
         Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), ODD_SIZE, 21);
         Path vhd = writeFile(writer, raw, dir.resolve("out.vhd"), options());
@@ -69,10 +56,10 @@ class VhdWriterTest {
 
         assertIdentical(raw, vhd, "vpc");
         // A fixed VHD has no signature at offset 0: qemu (and Glance) probe it as raw, so say vpc.
-        assertEquals(ODD_SIZE, infoAsVpc(vhd).get("virtual-size").asLong());
+        assertEquals(ODD_SIZE, QemuImg.info(vhd, "vpc").get("virtual-size").asLong());
         assertEquals(ODD_SIZE + 512, Files.size(vhd));
         byte[] footer = readAt(vhd, ODD_SIZE, 512);
-        assertFooter(footer, ODD_SIZE, VhdFooterEncoder.TYPE_FIXED);
+        assertFooter(footer, ODD_SIZE, VhdFooter.DiskType.FIXED.code());
         assertEquals(-1L, ByteBuffer.wrap(footer).getLong(16), "fixed disks have no data offset");
     }
 
@@ -137,18 +124,13 @@ class VhdWriterTest {
         assertDynamicStructure(vhd, 2040 * Limits.GiB);
     }
 
-    private static JsonNode infoAsVpc(Path vhd) throws IOException {
-        return new ObjectMapper().readTree(
-                QemuImg.run("info", "--output=json", "-f", "vpc", vhd.toString()).orThrow().stdout());
-    }
-
     /** Footer copies, checksums, dynamic header and BAT as the specification wants them. */
     private static void assertDynamicStructure(Path vhd, long size) throws IOException {
         long fileSize = Files.size(vhd);
         byte[] head = readAt(vhd, 0, 512);
         byte[] tail = readAt(vhd, fileSize - 512, 512);
         assertArrayEquals(head, tail, "footer copy at offset 0");
-        assertFooter(tail, size, VhdFooterEncoder.TYPE_DYNAMIC);
+        assertFooter(tail, size, VhdFooter.DiskType.DYNAMIC.code());
         assertEquals(512, ByteBuffer.wrap(tail).getLong(16), "data offset: the dynamic header");
 
         ByteBuffer header = ByteBuffer.wrap(readAt(vhd, 512, 1024));
@@ -180,7 +162,7 @@ class VhdWriterTest {
         assertEquals("qem2", new String(footer, 28, 4, StandardCharsets.US_ASCII));
         assertEquals(size, f.getLong(40), "original size (what Glance reads)");
         assertEquals(size, f.getLong(48), "current size (what qemu reads with qem2)");
-        VhdFooterEncoder.Geometry chs = VhdFooterEncoder.geometry(size / 512);
+        VhdFooter.Geometry chs = VhdFooter.geometry(size / 512);
         assertEquals(chs.cylinders(), f.getShort(56) & 0xffff);
         assertEquals(chs.heads(), footer[58] & 0xff);
         assertEquals(chs.sectorsPerTrack(), footer[59] & 0xff);

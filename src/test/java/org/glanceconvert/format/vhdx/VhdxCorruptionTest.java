@@ -12,7 +12,7 @@ import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +45,7 @@ class VhdxCorruptionTest {
                 file[area[0] + random.nextInt(area[1])] = (byte) random.nextInt(256);
             }
             VhdxImageBuilder.sealAll(file);
-            InspectionReport report = new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("x", file), "x");
+            InspectionReport report = TestImages.inspect(file, "x");
             if (!report.format().equals("vhdx") || !report.safe()) {
                 continue;
             }

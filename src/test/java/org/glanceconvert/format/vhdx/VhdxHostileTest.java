@@ -27,8 +27,8 @@ import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +42,7 @@ class VhdxHostileTest {
     Path dir;
 
     private static InspectionReport inspect(byte[] file) throws IOException {
-        return new Inspector(Limits.DEFAULT).inspect(new MemoryByteSource("crafted.vhdx", file), "crafted.vhdx");
+        return TestImages.inspect(file, "crafted.vhdx");
     }
 
     private static List<String> problems(byte[] file) throws IOException {

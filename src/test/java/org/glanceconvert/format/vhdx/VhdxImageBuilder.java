@@ -202,8 +202,7 @@ final class VhdxImageBuilder {
 
     /** Recomputes the CRC-32C (at +4) of the structure of {@code length} bytes at {@code offset}. */
     static void seal(byte[] file, int offset, int length) {
-        int crc = VhdxChecksum.compute(file, offset, length, 4);
-        ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(offset + 4, crc);
+        VhdxChecksum.store(file, offset, length, 4);
     }
 
     /** Reseals both headers and both region tables after an edit. */

@@ -1,13 +1,14 @@
 package org.glanceconvert.format.vhdx;
 
-import static org.glanceconvert.format.output.WriterFixtures.assertCheckClean;
-import static org.glanceconvert.format.output.WriterFixtures.assertIdentical;
-import static org.glanceconvert.format.output.WriterFixtures.assertIdenticalRange;
-import static org.glanceconvert.format.output.WriterFixtures.options;
-import static org.glanceconvert.format.output.WriterFixtures.readAt;
-import static org.glanceconvert.format.output.WriterFixtures.sparseRaw;
-import static org.glanceconvert.format.output.WriterFixtures.unallocatedDisk;
-import static org.glanceconvert.format.output.WriterFixtures.writeFile;
+import static org.glanceconvert.testing.TestImages.sparseRaw;
+import static org.glanceconvert.testing.WriterFixtures.ODD_SIZE;
+import static org.glanceconvert.testing.WriterFixtures.assertCheckClean;
+import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
+import static org.glanceconvert.testing.WriterFixtures.assertIdenticalRange;
+import static org.glanceconvert.testing.WriterFixtures.options;
+import static org.glanceconvert.testing.WriterFixtures.readAt;
+import static org.glanceconvert.testing.WriterFixtures.unallocatedDisk;
+import static org.glanceconvert.testing.WriterFixtures.writeFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,26 +33,14 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.SparseFiles;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class VhdxWriterTest {
-    /** Not a multiple of any block size. */
-    private static final long ODD_SIZE = 5 * Limits.MiB + 7 * 512;
-
+class VhdxWriterTest extends QemuOracleTest {
     private final VhdxWriter writer = new VhdxWriter();
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void qemu() {
-        QemuImg.assumeAvailable();
-    }
 
     @Test
     void dynamicHoldsTheSourceAndPassesQemuCheck() throws IOException {
@@ -183,7 +172,7 @@ class VhdxWriterTest {
             for (long offset : new long[] {64 * Limits.KiB, 128 * Limits.KiB}) {
                 ByteBuffer h = verified(vhdx, offset, 4096);
                 assertEquals(0x64616568, h.getInt(0), "head");
-                assertArrayEquals(new byte[16], slice(h, 48, 16), "no log to replay");
+                assertTrue(VhdxGuid.read(h.array(), 48).isZero(), "no log to replay");
                 assertEquals(1, h.getShort(66), "version");
                 assertEquals(Limits.MiB, h.getLong(72), "log offset");
                 assertEquals(Limits.MiB, h.getInt(68) & 0xffffffffL, "log length");
@@ -193,14 +182,14 @@ class VhdxWriterTest {
             assertArrayEquals(r1.array(), r2.array(), "both region tables");
             assertEquals(0x69676572, r1.getInt(0));
             assertEquals(2, r1.getInt(8));
-            Map<String, long[]> regions = new HashMap<>();
+            Map<VhdxGuid, long[]> regions = new HashMap<>();
             for (int i = 0; i < 2; i++) {
                 int e = 16 + i * 32;
-                regions.put(guid(slice(r1, e, 16)), new long[] {r1.getLong(e + 16), r1.getInt(e + 24)});
+                regions.put(VhdxGuid.read(r1.array(), e), new long[] {r1.getLong(e + 16), r1.getInt(e + 24)});
                 assertEquals(1, r1.getInt(e + 28), "required");
             }
-            long[] bat = regions.get(VhdxGuidEncoder.BAT_REGION);
-            long[] meta = regions.get(VhdxGuidEncoder.METADATA_REGION);
+            long[] bat = regions.get(VhdxRegionTable.BAT);
+            long[] meta = regions.get(VhdxRegionTable.METADATA);
             assertEquals(0, bat[0] % Limits.MiB);
             assertEquals(0, bat[1] % Limits.MiB);
             assertEquals(0, meta[0] % Limits.MiB);
@@ -208,17 +197,17 @@ class VhdxWriterTest {
             ByteBuffer m = ByteBuffer.wrap(readAt(vhdx, meta[0], 65536 + 64)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals("metadata", new String(m.array(), 0, 8, StandardCharsets.US_ASCII));
             assertEquals(5, m.getShort(10));
-            Map<String, Integer> items = new HashMap<>();
+            Map<VhdxGuid, Integer> items = new HashMap<>();
             for (int i = 0; i < 5; i++) {
                 int e = 32 + i * 32;
-                items.put(guid(slice(m, e, 16)), m.getInt(e + 16));
+                items.put(VhdxGuid.read(m.array(), e), m.getInt(e + 16));
                 assertTrue((m.getInt(e + 24) & 4) != 0, "required");
             }
-            int params = items.get(VhdxGuidEncoder.FILE_PARAMETERS);
-            assertEquals(512, m.getInt(items.get(VhdxGuidEncoder.LOGICAL_SECTOR_SIZE)));
-            assertEquals(4096, m.getInt(items.get(VhdxGuidEncoder.PHYSICAL_SECTOR_SIZE)));
+            int params = items.get(VhdxMetadata.FILE_PARAMETERS);
+            assertEquals(512, m.getInt(items.get(VhdxMetadata.LOGICAL_SECTOR_SIZE)));
+            assertEquals(4096, m.getInt(items.get(VhdxMetadata.PHYSICAL_SECTOR_SIZE)));
             return new Structure(m.getInt(params) & 0xffffffffL, (m.getInt(params + 4) & 1) != 0,
-                    m.getLong(items.get(VhdxGuidEncoder.VIRTUAL_DISK_SIZE)), bat[0], bat[1],
+                    m.getLong(items.get(VhdxMetadata.VIRTUAL_DISK_SIZE)), bat[0], bat[1],
                     meta[0] + meta[1], vhdx);
         }
 
@@ -243,23 +232,6 @@ class VhdxWriterTest {
             assertEquals((int) crc.getValue(), stored, "CRC-32C at " + offset);
             b.putInt(4, stored);
             return b;
-        }
-
-        private static byte[] slice(ByteBuffer b, int offset, int length) {
-            byte[] out = new byte[length];
-            System.arraycopy(b.array(), offset, out, 0, length);
-            return out;
-        }
-
-        private static String guid(byte[] bytes) {
-            for (String known : new String[] {VhdxGuidEncoder.BAT_REGION, VhdxGuidEncoder.METADATA_REGION,
-                    VhdxGuidEncoder.FILE_PARAMETERS, VhdxGuidEncoder.VIRTUAL_DISK_SIZE, VhdxGuidEncoder.PAGE_83_DATA,
-                    VhdxGuidEncoder.LOGICAL_SECTOR_SIZE, VhdxGuidEncoder.PHYSICAL_SECTOR_SIZE}) {
-                if (java.util.Arrays.equals(VhdxGuidEncoder.encode(known), bytes)) {
-                    return known;
-                }
-            }
-            return "unknown";
         }
     }
 

@@ -21,7 +21,10 @@ import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.MemoryByteSource;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
+import org.glanceconvert.testing.FileDisk;
+import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,13 +58,13 @@ class VmdkCraftedImagesTest {
         assertEquals(crafted.virtualSize(), info.get("virtual-size").asLong());
         assertEquals(0, QemuImg.compare(vmdk, "vmdk", raw, "raw").exitCode(), "qemu-img reads the crafted stream");
 
-        InspectionReport report = VmdkTestSupport.inspect(vmdk);
+        InspectionReport report = TestImages.inspect(vmdk);
         assertTrue(report.safe(), report.problems().toString());
         assertEquals("streamOptimized", report.subformat());
         assertEquals(4096L, report.clusterSize());
-        try (VirtualDisk disk = VmdkTestSupport.open(vmdk)) {
+        try (VirtualDisk disk = FileDisk.open(vmdk, new VmdkFormat())) {
             assertArrayEquals(crafted.expectedContent(), readAll(disk));
-            VmdkTestSupport.assertSameMap(vmdk, disk);
+            MapAgreement.assertSameData(QemuImg.map(vmdk, "vmdk"), disk);
             assertEquals(List.of(), new VmdkFormat().check(new MemoryByteSource("s", image), Limits.DEFAULT));
         }
     }
@@ -78,10 +81,10 @@ class VmdkCraftedImagesTest {
         Path raw = Files.write(dir.resolve("sparse.raw"), crafted.expectedContent());
         assertEquals(0, QemuImg.compare(vmdk, "vmdk", raw, "raw").exitCode());
 
-        assertTrue(VmdkTestSupport.inspect(vmdk).safe());
-        try (VirtualDisk disk = VmdkTestSupport.open(vmdk)) {
+        assertTrue(TestImages.inspect(vmdk).safe());
+        try (VirtualDisk disk = FileDisk.open(vmdk, new VmdkFormat())) {
             assertArrayEquals(crafted.expectedContent(), readAll(disk));
-            VmdkTestSupport.assertSameMap(vmdk, disk);
+            MapAgreement.assertSameData(QemuImg.map(vmdk, "vmdk"), disk);
             List<Extent> zero = new ArrayList<>();
             ExtentCursor cursor = disk.extents(0);
             for (Extent e = cursor.next(); e != null; e = cursor.next()) {

@@ -21,6 +21,7 @@ import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
 /** Crafted hostile VMDKs, each refused with its check id, each next to a near miss that passes. */
@@ -37,7 +38,7 @@ class VmdkHostileImagesTest {
     }
 
     static InspectionReport inspect(byte[] image, Limits limits) throws IOException {
-        return new Inspector(limits).inspect(new MemoryByteSource("h.vmdk", image), "h.vmdk");
+        return TestImages.inspect(image, "h.vmdk", limits);
     }
 
     static List<Finding> check(byte[] image) throws IOException {

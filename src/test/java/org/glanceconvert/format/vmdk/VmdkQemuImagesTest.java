@@ -18,6 +18,8 @@ import org.glanceconvert.image.FileByteSource;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
+import org.glanceconvert.testing.FileDisk;
+import org.glanceconvert.testing.MapAgreement;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +53,7 @@ class VmdkQemuImagesTest {
                 "subformat=" + subformat + (extra == null ? "" : "," + extra));
         JsonNode info = QemuImg.info(vmdk);
 
-        InspectionReport report = VmdkTestSupport.inspect(vmdk);
+        InspectionReport report = TestImages.inspect(vmdk);
         assertEquals("vmdk", report.format());
         assertEquals(info.get("format").asText(), report.format());
         assertEquals(info.get("virtual-size").asLong(), report.virtualSize());
@@ -59,10 +61,10 @@ class VmdkQemuImagesTest {
         assertEquals(65536L, report.clusterSize());
         assertTrue(report.safe(), report.problems().toString());
 
-        try (VirtualDisk disk = VmdkTestSupport.open(vmdk)) {
+        try (VirtualDisk disk = FileDisk.open(vmdk, new VmdkFormat())) {
             TestImages.assertSameContent(raw, disk);
-            VmdkTestSupport.assertSameMap(vmdk, disk);
-            VmdkTestSupport.assertExtentsCover(disk);
+            MapAgreement.assertSameData(QemuImg.map(vmdk, "vmdk"), disk);
+            MapAgreement.extents(disk);
         }
         try (FileByteSource source = FileByteSource.open(vmdk)) {
             assertEquals(List.of(), new VmdkFormat().check(source, Limits.DEFAULT));
@@ -84,10 +86,10 @@ class VmdkQemuImagesTest {
         Path raw = dir.resolve("zeroed.raw");
         QemuImg.convert(vmdk, "vmdk", raw, "raw", null);
 
-        assertTrue(VmdkTestSupport.inspect(vmdk).safe());
-        try (VirtualDisk disk = VmdkTestSupport.open(vmdk)) {
+        assertTrue(TestImages.inspect(vmdk).safe());
+        try (VirtualDisk disk = FileDisk.open(vmdk, new VmdkFormat())) {
             TestImages.assertSameContent(raw, disk);
-            VmdkTestSupport.assertSameMap(vmdk, disk);
+            MapAgreement.assertSameData(QemuImg.map(vmdk, "vmdk"), disk);
             ExtentCursor cursor = disk.extents(0);
             boolean zero = false;
             for (Extent e = cursor.next(); e != null; e = cursor.next()) {
@@ -107,7 +109,7 @@ class VmdkQemuImagesTest {
         Path vmdk = QemuImg.create(dir.resolve(subformat + ".vmdk"), "vmdk",
                 "subformat=" + subformat + ",adapter_type=lsilogic", 3 << 20);
         JsonNode info = QemuImg.info(vmdk);
-        InspectionReport report = VmdkTestSupport.inspect(vmdk);
+        InspectionReport report = TestImages.inspect(vmdk);
         assertEquals(info.get("format").asText(), report.format());
         assertEquals(info.at("/format-specific/data/create-type").asText(), report.subformat());
         assertEquals(info.get("virtual-size").asLong(), report.virtualSize());
@@ -125,7 +127,7 @@ class VmdkQemuImagesTest {
     @Test
     void extentOfSplitDiskIsUnsafe() throws IOException {
         QemuImg.create(dir.resolve("split.vmdk"), "vmdk", "subformat=twoGbMaxExtentSparse", 1 << 20);
-        InspectionReport report = VmdkTestSupport.inspect(dir.resolve("split-s001.vmdk"));
+        InspectionReport report = TestImages.inspect(dir.resolve("split-s001.vmdk"));
         assertEquals("vmdk", report.format());
         assertTrue(report.hasProblem(Check.VMDK_DESCRIPTOR.id()), report.problems().toString());
     }
@@ -134,13 +136,13 @@ class VmdkQemuImagesTest {
     void realExt2ImageReadsLikeQemu() throws IOException {
         Path vmdk = Path.of("src/test/resources/corpus/real/ext2.vmdk");
         Path raw = QemuImg.convert(vmdk, "vmdk", dir.resolve("ext2.raw"), "raw", null);
-        InspectionReport report = VmdkTestSupport.inspect(vmdk);
+        InspectionReport report = TestImages.inspect(vmdk);
         assertEquals("monolithicSparse", report.subformat());
         assertEquals(4194304L, report.virtualSize());
         assertTrue(report.safe(), report.problems().toString());
-        try (VirtualDisk disk = VmdkTestSupport.open(vmdk)) {
+        try (VirtualDisk disk = FileDisk.open(vmdk, new VmdkFormat())) {
             TestImages.assertSameContent(raw, disk);
-            VmdkTestSupport.assertSameMap(vmdk, disk);
+            MapAgreement.assertSameData(QemuImg.map(vmdk, "vmdk"), disk);
         }
         try (FileByteSource source = FileByteSource.open(vmdk)) {
             assertEquals(List.of(), new VmdkFormat().check(source, Limits.DEFAULT));

@@ -1,13 +1,14 @@
 package org.glanceconvert.format.vmdk;
 
-import static org.glanceconvert.format.output.WriterFixtures.assertCheckClean;
-import static org.glanceconvert.format.output.WriterFixtures.assertIdentical;
-import static org.glanceconvert.format.output.WriterFixtures.options;
-import static org.glanceconvert.format.output.WriterFixtures.readAt;
-import static org.glanceconvert.format.output.WriterFixtures.sparseRaw;
-import static org.glanceconvert.format.output.WriterFixtures.unallocatedDisk;
-import static org.glanceconvert.format.output.WriterFixtures.writeFile;
-import static org.glanceconvert.format.output.WriterFixtures.writeStream;
+import static org.glanceconvert.testing.TestImages.sparseRaw;
+import static org.glanceconvert.testing.WriterFixtures.ODD_SIZE;
+import static org.glanceconvert.testing.WriterFixtures.assertCheckClean;
+import static org.glanceconvert.testing.WriterFixtures.assertIdentical;
+import static org.glanceconvert.testing.WriterFixtures.options;
+import static org.glanceconvert.testing.WriterFixtures.readAt;
+import static org.glanceconvert.testing.WriterFixtures.unallocatedDisk;
+import static org.glanceconvert.testing.WriterFixtures.writeFile;
+import static org.glanceconvert.testing.WriterFixtures.writeStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,26 +30,14 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.SparseFiles;
 import org.glanceconvert.testing.QemuImg;
+import org.glanceconvert.testing.QemuOracleTest;
 import org.glanceconvert.testing.TestImages;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class VmdkWriterTest {
-    /** Not a multiple of the 64 KiB grain; data at both ends (patternedRaw guarantees it). */
-    private static final long ODD_SIZE = 5 * Limits.MiB + 7 * 512;
-
+class VmdkWriterTest extends QemuOracleTest {
     private final VmdkWriter writer = new VmdkWriter();
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void qemu() {
-        QemuImg.assumeAvailable();
-    }
 
     @Test
     void streamOptimizedHoldsTheSourceAndQemuAcceptsIt() throws IOException {

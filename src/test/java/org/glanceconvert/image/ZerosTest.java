@@ -1,5 +1,6 @@
-package org.glanceconvert.convert;
+package org.glanceconvert.image;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,24 @@ class ZerosTest {
                 b.put(at, (byte) 0);
             }
             assertTrue(Zeros.isZero(b, 5, 0));
+        }
+    }
+
+    @Test
+    void fillsHeapAndDirectBuffersFromTheirPosition() {
+        for (ByteBuffer b : new ByteBuffer[] {ByteBuffer.allocate(200_000), ByteBuffer.allocateDirect(200_000)}) {
+            while (b.hasRemaining()) {
+                b.put((byte) 1);
+            }
+            b.position(3);
+            Zeros.fill(b, 150_000);
+            assertEquals(150_003, b.position());
+            assertTrue(Zeros.isZero(b.duplicate().position(3).limit(150_003)));
+            assertEquals(1, b.get(2));
+            assertEquals(1, b.get(150_003));
+            Zeros.fill(b);
+            assertFalse(b.hasRemaining());
+            assertTrue(Zeros.isZero(b.flip().position(3)));
         }
     }
 }
