@@ -29,8 +29,13 @@ final class LogCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--file", paramLabel = "FILE",
-            description = "The conversion log (default: $GLANCE_CONVERT_CONVERSION_LOG or " + DEFAULT_FILE + ").")
+            description = "The conversion log (default: the one --config names, else $GLANCE_CONVERT_CONVERSION_LOG,"
+                    + " else " + DEFAULT_FILE + ").")
     Path file;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The daemon configuration whose conversion_log to read (default: $" + RunCommand.CONFIG_ENV + ").")
+    Path config;
 
     @Option(names = "--image", paramLabel = "ID", description = "Only this image (source or new image id).")
     String image;
@@ -46,7 +51,7 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path log = file != null ? file : defaultFile();
+        Path log = file != null ? file : defaultFile(config);
         Predicate<ConversionRecord> filter = filter();
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.exists(log)) {
@@ -61,7 +66,19 @@ final class LogCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Path defaultFile() {
+    private Path defaultFile(Path configFile) throws java.io.IOException {
+        Path cfg = configFile;
+        if (cfg == null) {
+            String fromEnv = System.getenv(RunCommand.CONFIG_ENV);
+            cfg = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        }
+        if (cfg != null) {
+            try {
+                return org.glanceconvert.config.DaemonConfigLoader.system().conversionLog(cfg);
+            } catch (org.glanceconvert.config.ConfigException e) {
+                throw new java.io.IOException(cfg + ": " + e.getMessage());
+            }
+        }
         String env = System.getenv("GLANCE_CONVERT_CONVERSION_LOG");
         return Path.of(env != null && !env.isBlank() ? env : DEFAULT_FILE);
     }
