@@ -44,6 +44,7 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, CloudPoller> pollers = new LinkedHashMap<>();
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService beats;
     private final ExecutorService producers;
     private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
     private final ConversionLog conversionLog;
@@ -52,13 +53,14 @@ public final class Daemon implements AutoCloseable {
     private boolean stopped;
 
     private Daemon(DaemonConfig config, Services services, List<Cloud> clouds, ThreadPoolExecutor workers,
-                   ScheduledExecutorService scheduler, ExecutorService producers, ConversionLog conversionLog,
-                   HealthServer health) {
+                   ScheduledExecutorService scheduler, ScheduledExecutorService beats, ExecutorService producers,
+                   ConversionLog conversionLog, HealthServer health) {
         this.config = config;
         this.services = services;
         this.clouds = clouds;
         this.workers = workers;
         this.scheduler = scheduler;
+        this.beats = beats;
         this.producers = producers;
         this.conversionLog = conversionLog;
         this.health = health;
@@ -79,6 +81,7 @@ public final class Daemon implements AutoCloseable {
         ConversionLog log = null;
         ExecutorService producers = null;
         ScheduledExecutorService scheduler = null;
+        ScheduledExecutorService beats = null;
         ThreadPoolExecutor workers = null;
         HealthServer health = null;
         try {
@@ -95,16 +98,18 @@ public final class Daemon implements AutoCloseable {
             }
             Metrics metrics = new Metrics().withJvmMetrics();
             producers = Executors.newCachedThreadPool(named("convert-stream", true));
-            scheduler = Executors.newScheduledThreadPool(Math.max(2, clouds.size() + 1), named("poll", true));
+            scheduler = Executors.newScheduledThreadPool(clouds.size(), named("poll", true));
+            // Heartbeats have threads of their own: a long poll must not let claims go stale.
+            beats = Executors.newScheduledThreadPool(2, named("heartbeat", true));
             workers = new ThreadPoolExecutor(config.concurrency(), config.concurrency(), 0, TimeUnit.MILLISECONDS,
                     new LinkedBlockingQueue<>(), named("worker", false));
-            Heartbeats heartbeats = new Heartbeats(scheduler, clock, config.lease());
+            Heartbeats heartbeats = new Heartbeats(beats, clock, config.lease());
             Services services = new Services(config, self, clock, metrics, log, producers, heartbeats);
             if (config.metrics().enabled()) {
                 health = HealthServer.start(config.metrics().bind(), config.metrics().port(), metrics,
                         readiness(clouds, workDir));
             }
-            Daemon daemon = new Daemon(config, services, clouds, workers, scheduler, producers, log, health);
+            Daemon daemon = new Daemon(config, services, clouds, workers, scheduler, beats, producers, log, health);
             daemon.startPolling(clock);
             LOG.info("glance-convert {} running{} as {}: clouds {}, work_dir {}, concurrency {}, poll every {}s{}",
                     org.glanceconvert.GlanceConvert.version(), config.dryRun() ? " (DRY RUN: nothing in Glance changes)" : "",
@@ -118,6 +123,7 @@ public final class Daemon implements AutoCloseable {
             }
             shutdownQuietly(workers);
             shutdownQuietly(scheduler);
+            shutdownQuietly(beats);
             shutdownQuietly(producers);
             if (log != null) {
                 log.close();
@@ -219,6 +225,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        beats.shutdownNow();
         producers.shutdownNow();
         if (health != null) {
             health.close();
