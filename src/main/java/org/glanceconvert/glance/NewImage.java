@@ -102,7 +102,8 @@ public final class NewImage {
         return this;
     }
 
-    ObjectNode toJson() {
+    /** The request body as it is sent. */
+    public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         properties.forEach(n::put);
         if (id != null) {
