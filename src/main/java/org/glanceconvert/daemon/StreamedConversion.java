@@ -44,7 +44,8 @@ final class StreamedConversion {
         return UploadBody.repeatable(this::open, -1);
     }
 
-    private synchronized InputStream open() {
+    /** Starts a run of the conversion and returns its output (the upload body opens this, once per try). */
+    synchronized InputStream open() {
         cancel();
         BoundedPipe p = new BoundedPipe(PIPE_CHUNKS, PIPE_CHUNK_SIZE);
         pipe = p;
