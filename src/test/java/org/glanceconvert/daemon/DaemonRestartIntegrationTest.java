@@ -47,27 +47,14 @@ class DaemonRestartIntegrationTest {
             Path out1 = dir.resolve("first.log");
             Path out2 = dir.resolve("second.log");
 
-            Process first = launch(it, config, out1);
-            GlanceImage original;
-            try {
-                awaitLog(out1, "running", first);
-                original = it.put(it.demo, "big-qcow2", "qcow2", qcow2, n -> n.tag(it.tag("restart")));
-                GlanceImage working = awaitCopyInProgress(it, original.id(), first, out1);
-                first.destroyForcibly(); // SIGKILL: no cleanup of any kind
-                assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-                assertNotEquals(0, first.exitValue());
-                assertEquals(1, CopyIds.attemptOf(working));
-            } finally {
-                first.destroyForcibly();
-            }
-
+            GlanceImage original = startAndKillMidConversion(it, qcow2, config, out1, "restart-it");
             GlanceImage intact = it.get(original.id());
             assertEquals("active", intact.status(), "the original is untouched by the crash");
             assertFalse(intact.isHidden());
             assertTrue(intact.property(Properties.STATE).isEmpty(), intact.json().toString());
             assertEquals(original.osHashValue() == null ? intact.osHashValue() : original.osHashValue(), intact.osHashValue());
 
-            Process second = launch(it, config, out2);
+            Process second = launch(it, config, out2, "restart-it");
             try {
                 GlanceImage done = it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120), "done after restart");
                 List<GlanceImage> copies = it.copiesOf(original.id());
@@ -97,13 +84,73 @@ class DaemonRestartIntegrationTest {
         }
     }
 
+    @Test
+    void anotherReplicaTakesAKilledReplicasImageOverOnceTheLeaseExpires() throws Exception {
+        QemuImg.assumeAvailable();
+        try (DaemonIt it = new DaemonIt()) {
+            Path raw = randomRaw(dir.resolve("disk.raw"), SIZE);
+            Path qcow2 = QemuImg.convert(raw, "raw", dir.resolve("disk.qcow2"), "qcow2", null);
+            Path podA = Files.createDirectories(dir.resolve("pod-a"));
+            Path podB = Files.createDirectories(dir.resolve("pod-b"));
+            GlanceImage original = startAndKillMidConversion(it, qcow2,
+                    it.writeConfig(podA, null, it.cloud("lease", "raw", "keep", "tag", null)), podA.resolve("out.log"), "pod-a");
+
+            // Another pod: its own work directory (no horizon), another replica name, the same cloud.
+            Path configB = it.writeConfig(podB, "start_from: now\npoll_overlap: 0s\n",
+                    it.cloud("lease", "raw", "keep", "tag", null));
+            long started = System.nanoTime();
+            Process b = launch(it, configB, podB.resolve("out.log"), "pod-b");
+            try {
+                GlanceImage done = it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120), "taken over");
+                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+                List<GlanceImage> copies = it.copiesOf(original.id());
+                assertEquals(1, copies.size(), "exactly one copy: " + copies);
+                assertEquals(2, CopyIds.attemptOf(copies.get(0)));
+                assertEquals(sha512(raw), copies.get(0).osHashValue());
+                assertEquals("big-qcow2 (original)", done.name());
+                assertTrue(seconds >= 5, "pod-b waited for pod-a's lease (" + seconds + " s)");
+            } finally {
+                b.destroy();
+                assertTrue(b.waitFor(60, TimeUnit.SECONDS));
+            }
+            assertTrue(DaemonIt.read(podB.resolve("out.log")).contains("abandoned by pod-a/"),
+                    DaemonIt.read(podB.resolve("out.log")));
+        }
+    }
+
+    /** Starts a daemon process, uploads the image, and SIGKILLs the process while it converts. */
+    private GlanceImage startAndKillMidConversion(DaemonIt it, Path qcow2, Path config, Path out, String replica)
+            throws Exception {
+        Process first = launch(it, config, out, replica);
+        try {
+            awaitLog(out, "running", first);
+            String tag = tagOf(config);
+            GlanceImage original = it.put(it.demo, "big-qcow2", "qcow2", qcow2, n -> n.tag(tag));
+            GlanceImage working = awaitCopyInProgress(it, original.id(), first, out);
+            first.destroyForcibly(); // SIGKILL: no cleanup of any kind
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            assertNotEquals(0, first.exitValue());
+            assertEquals(1, CopyIds.attemptOf(working));
+            return original;
+        } finally {
+            first.destroyForcibly();
+        }
+    }
+
+    /** The tag the configuration's only cloud takes. */
+    private static String tagOf(Path config) throws IOException {
+        String yaml = Files.readString(config);
+        int i = yaml.indexOf("tag: [") + 6;
+        return yaml.substring(i, yaml.indexOf(']', i));
+    }
+
     /** {@code java -cp <test classpath> org.glanceconvert.cli.Main run --config FILE}, output to a file. */
-    private static Process launch(DaemonIt it, Path config, Path output) throws IOException {
+    private static Process launch(DaemonIt it, Path config, Path output, String replica) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "org.glanceconvert.cli.Main", "run", "--config", config.toString());
         pb.environment().put("OS_CLIENT_CONFIG_FILE", it.env.cloudsYaml().toString());
-        pb.environment().put("GLANCE_CONVERT_REPLICA", "restart-it");
+        pb.environment().put("GLANCE_CONVERT_REPLICA", replica);
         pb.environment().remove("GLANCE_CONVERT_LOG_LEVEL");
         pb.redirectErrorStream(true).redirectOutput(output.toFile());
         return pb.start();
