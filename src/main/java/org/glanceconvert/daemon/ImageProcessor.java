@@ -88,7 +88,7 @@ final class ImageProcessor {
 
         s.metrics.seen(cloud.name());
         RecordDraft draft = new RecordDraft(cloud.name(), image, s.dryRun());
-        try (AutoCloseable ignored = s.metrics.inFlight();
+        try (java.io.Closeable ignored = s.inFlight();
              ImageBytes bytes = ImageBytes.open(client, image, s.workDir, cloud.name())) {
             InspectionReport report = new Inspector(s.limits).inspect(bytes.source(), label(image), image.diskFormat());
             draft.inspected(report).bytesIn(bytes.bytesIn());
@@ -125,10 +125,6 @@ final class ImageProcessor {
         } catch (WorkDir.WorkDirFullException e) {
             s.record(draft.failed(e.getMessage()));
             return Outcome.RETRY;
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -61,6 +61,18 @@ final class Services {
         }
     }
 
+    /** Counts one image in flight until closed. */
+    java.io.Closeable inFlight() {
+        AutoCloseable handle = metrics.inFlight();
+        return () -> {
+            try {
+                handle.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
     /** Worker threads for one conversion's compression. */
     int threadsPerConversion() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / config.concurrency());
