@@ -78,6 +78,7 @@ final class CloudPoller {
         }
         Instant started = s.clock.instant();
         Instant from = window.listFrom(horizon);
+        java.util.Set<String> listed = new java.util.HashSet<>();
         try {
             List<GlanceImage> candidates = new ArrayList<>();
             ImageQuery recent = ImageQuery.all().status("active").visibility("all").updatedAtOrAfter(from)
@@ -98,6 +99,7 @@ final class CloudPoller {
                 }
             }
             for (GlanceImage image : candidates) {
+                listed.add(image.id());
                 consider(image);
             }
             if (!s.dryRun() && !started.isBefore(lastJanitor.plus(janitorInterval))) {
@@ -123,9 +125,10 @@ final class CloudPoller {
                 LOG.warn("cloud {}: cannot save the poll horizon to {}: {}", cloud.name(), cloud.horizon().file(), e.getMessage());
             }
         }
-        // Entries older than the next listing can never match again.
+        // Entries older than the next listing can never match again, unless listed for another
+        // reason (failed images are listed whatever their age).
         Instant oldest = window.listFrom(horizon);
-        handled.values().removeIf(t -> t != null && t.isBefore(oldest));
+        handled.entrySet().removeIf(e -> !listed.contains(e.getKey()) && e.getValue().isBefore(oldest));
     }
 
     /** Hands an image to the workers unless it is queued already or was handled as it is now. */
@@ -159,7 +162,9 @@ final class CloudPoller {
     }
 
     private void finished(String id, Instant updated, ImageProcessor.Outcome outcome) {
-        if (outcome == ImageProcessor.Outcome.DONE || s.stopping) {
+        if (outcome == ImageProcessor.Outcome.LATER) {
+            held.remove(id);
+        } else if (outcome == ImageProcessor.Outcome.DONE || s.stopping) {
             if (outcome == ImageProcessor.Outcome.DONE) {
                 held.remove(id);
                 transientFailures.remove(id);

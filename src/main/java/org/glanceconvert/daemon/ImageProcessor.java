@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
 final class ImageProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ImageProcessor.class);
 
-    /** Whether the poller is done with the image or must keep it (and the horizon) for a retry. */
-    enum Outcome { DONE, RETRY }
+    /**
+     * What the poller does with the image next: nothing until it changes ({@code DONE}); look
+     * again at the next poll without holding the horizon ({@code LATER}: a failed image waiting
+     * for its backoff, listed with the failed images every poll); try again at the next poll and
+     * hold the horizon meanwhile ({@code RETRY}: a transient failure).
+     */
+    enum Outcome { DONE, LATER, RETRY }
 
     private final Services s;
 
@@ -72,7 +77,7 @@ final class ImageProcessor {
                     return Outcome.DONE;
                 }
                 case LATER -> {
-                    return Outcome.DONE; // the listing of failed images brings it back when its backoff is over
+                    return Outcome.LATER; // the listing of failed images brings it back when its backoff is over
                 }
                 case NOW -> LOG.info("cloud {}: image {}: trying again after failed attempt {}", cloud.name(), image.id(), recorded);
             }
