@@ -84,7 +84,7 @@ public final class CopyMetadata {
      * step of its own, ordered against the original policy so that two active images never
      * share a name.
      */
-    public static JsonPatch finalizePatch(GlanceImage original, Provenance p, String keepSuffix) {
+    public static JsonPatch finalizePatch(GlanceImage original, Provenance p, String keepSuffix, boolean revealHidden) {
         JsonPatch patch = JsonPatch.create();
         carriedProperties(original, p.sameBytes(), p.target()).forEach(patch::set);
         String name = originalName(original, keepSuffix);
@@ -97,7 +97,10 @@ public final class CopyMetadata {
         patch.set("min_disk", original.minDisk());
         patch.set("min_ram", original.minRam());
         patch.set("protected", original.isProtected());
-        patch.set("tags", original.tags());
+        java.util.Set<String> tags = new java.util.LinkedHashSet<>(original.tags());
+        tags.remove(KEPT_TAG); // ours, on the original only
+        patch.set("tags", tags);
+        patch.set(Properties.REVEAL_HIDDEN, Boolean.toString(revealHidden));
         patch.set(Properties.SOURCE_DISK_FORMAT, nz(original.diskFormat()));
         patch.set(Properties.DETECTED_FORMAT, p.detectedFormat());
         patch.set(Properties.VERSION, GlanceConvert.version());
@@ -128,9 +131,17 @@ public final class CopyMetadata {
         return name;
     }
 
-    /** Shows the copy as the original was shown ({@code os_hidden} as the original's). */
-    public static JsonPatch reveal(GlanceImage original) {
-        return JsonPatch.create().set("os_hidden", original.isHidden());
+    /**
+     * The {@code os_hidden} the copy takes when revealed: as recorded on it by an earlier finish,
+     * else the original's now (before the original policy may hide it).
+     */
+    public static boolean revealHidden(GlanceImage original, GlanceImage copy) {
+        return copy.property(Properties.REVEAL_HIDDEN).map(Boolean::parseBoolean).orElse(original.isHidden());
+    }
+
+    /** Shows the copy as the original was shown. */
+    public static JsonPatch reveal(boolean hidden) {
+        return JsonPatch.create().set("os_hidden", hidden);
     }
 
     /** The last step on the copy: done, with its claim's working properties removed. */

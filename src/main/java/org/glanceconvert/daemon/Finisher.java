@@ -42,7 +42,8 @@ final class Finisher {
             throws IOException {
         String note = null;
         if (original != null) {
-            client.patch(copy.id(), CopyMetadata.finalizePatch(original, provenance, settings.keepSuffix()));
+            boolean hidden = CopyMetadata.revealHidden(original, copy);
+            client.patch(copy.id(), CopyMetadata.finalizePatch(original, provenance, settings.keepSuffix(), hidden));
             copyMembers(original, copy);
             OriginalPolicy policy = settings.original();
             if (policy == OriginalPolicy.DELETE && original.isProtected()) {
@@ -58,25 +59,25 @@ final class Finisher {
                                 CopyMetadata.truncate(name, MAX_NAME - settings.keepSuffix().length()) + settings.keepSuffix()));
                     }
                     client.addTag(original.id(), CopyMetadata.KEPT_TAG);
-                    reveal(original, copy);
+                    reveal(copy, hidden);
                     markDone(original, copy, attempt, reason, provenance);
                 }
                 case HIDE -> {
                     if (!original.isHidden()) {
                         client.patch(original.id(), JsonPatch.create().set("os_hidden", true));
                     }
-                    reveal(original, copy);
+                    reveal(copy, hidden);
                     markDone(original, copy, attempt, reason, provenance);
                 }
                 case DEACTIVATE -> {
                     if (original.isActive()) {
                         client.deactivate(original.id());
                     }
-                    reveal(original, copy);
+                    reveal(copy, hidden);
                     markDone(original, copy, attempt, reason, provenance);
                 }
                 case DELETE -> {
-                    reveal(original, copy);
+                    reveal(copy, hidden);
                     markDone(original, copy, attempt, reason, provenance);
                     client.delete(original.id());
                 }
@@ -87,8 +88,8 @@ final class Finisher {
         return note;
     }
 
-    private void reveal(GlanceImage original, GlanceImage copy) throws IOException {
-        client.patch(copy.id(), CopyMetadata.reveal(original));
+    private void reveal(GlanceImage copy, boolean hidden) throws IOException {
+        client.patch(copy.id(), CopyMetadata.reveal(hidden));
     }
 
     private void markDone(GlanceImage original, GlanceImage copy, int attempt, String reason,

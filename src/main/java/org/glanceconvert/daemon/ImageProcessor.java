@@ -12,6 +12,7 @@ import org.glanceconvert.format.DiskFormats;
 import org.glanceconvert.glance.GlanceClient;
 import org.glanceconvert.glance.GlanceImage;
 import org.glanceconvert.glance.JsonPatch;
+import org.glanceconvert.glance.RetryPolicy;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
@@ -190,13 +191,18 @@ final class ImageProcessor {
         } catch (Heartbeats.ClaimLostException e) {
             s.record(draft.failed(e.getMessage()));
             return Outcome.DONE;
-        } catch (CopyVerifier.VerificationException e) {
-            LOG.warn("cloud {}: copy {} fails verification on resume ({}); deleting it", cloud.name(), copy.id(), e.getMessage());
+        } catch (IOException e) {
+            if (!(e instanceof CopyVerifier.VerificationException) && RetryPolicy.isTransient(e)) {
+                throw e; // Glance unwell: the next poll (or janitor round) tries again
+            }
+            // Not finishable as it is (fails verification, or Glance refuses a step): start over.
+            String why = Failures.describe(e);
+            LOG.warn("cloud {}: copy {} cannot be finished ({}); deleting it", cloud.name(), copy.id(), why);
             client.delete(copy.id());
             if (original != null) {
-                Marks.failed(client, original.id(), attempt, e.getMessage());
+                Marks.failed(client, original.id(), attempt, why);
             }
-            s.record(draft.failed(e.getMessage()));
+            s.record(draft.failed(why));
             return Outcome.DONE;
         }
     }

@@ -17,6 +17,11 @@ public final class Properties {
     public static final String DIGEST = PREFIX + "digest";
     /** On the original once done: the id of its verified copy. */
     public static final String COPY_ID = PREFIX + "copy_id";
+    /**
+     * On a copy: the {@code os_hidden} it takes when revealed, recorded before the original policy
+     * runs (which may hide the original), so that a resumed finish reveals it as the original was.
+     */
+    public static final String REVEAL_HIDDEN = PREFIX + "reveal_hidden";
     /** On a copy in progress: epoch seconds of its claimant's last sign of life. */
     public static final String HEARTBEAT = PREFIX + "heartbeat";
     /** On a copy in progress: which process works on it ({@code replica/incarnation}). */

@@ -68,7 +68,7 @@ class CopyMetadataTest {
     @Test
     void finalizeSetsBaseAttributesProvenanceAndVmwareProperties() throws Exception {
         var p = new CopyMetadata.Provenance("vmdk", false, "qcow2", "d1g", "streamOptimized", "lsiLogic");
-        Map<String, JsonNode> ops = ops(CopyMetadata.finalizePatch(original(), p, " (original)"));
+        Map<String, JsonNode> ops = ops(CopyMetadata.finalizePatch(original(), p, " (original)", false));
         assertEquals("web", ops.get("name").asText());
         assertEquals("public", ops.get("visibility").asText());
         assertEquals(10, ops.get("min_disk").asInt());
@@ -91,11 +91,13 @@ class CopyMetadataTest {
         var renamed = original().json().put("name", "web (original)");
         renamed.withArray("tags").add(CopyMetadata.KEPT_TAG);
         var p = new CopyMetadata.Provenance("raw", false, "qcow2", "d", null, null);
-        assertEquals("web", ops(CopyMetadata.finalizePatch(Images.image(renamed), p, " (original)")).get("name").asText());
+        Map<String, JsonNode> resumed = ops(CopyMetadata.finalizePatch(Images.image(renamed), p, " (original)", false));
+        assertEquals("web", resumed.get("name").asText());
+        assertEquals("[\"prod\",\"web\"]", resumed.get("tags").toString(), "our tag on the kept original is not carried");
         var userNamed = original().json().put("name", "web (original)");
         assertEquals("web (original)", CopyMetadata.originalName(Images.image(userNamed), " (original)"),
                 "without our tag the suffix is the user's");
-        assertFalse(ops(CopyMetadata.finalizePatch(original(), p, " (original)")).containsKey("vmware_disktype"));
+        assertFalse(ops(CopyMetadata.finalizePatch(original(), p, " (original)", false)).containsKey("vmware_disktype"));
     }
 
     @Test
@@ -115,6 +117,17 @@ class CopyMetadataTest {
         assertEquals("pod/abcd", body.get(Properties.CLAIMANT).asText());
         assertEquals("1800000000", body.get(Properties.HEARTBEAT).asText());
         assertNull(body.get("tags"), "tags come only with the verified copy");
+    }
+
+    @Test
+    void theCopyIsRevealedAsTheOriginalWasBeforeThePolicyHidIt() {
+        var visible = original();
+        var hiddenByPolicy = Images.image(original().json().put("os_hidden", true));
+        var fresh = Images.image(Images.json("copy", "proj", "raw", "active"));
+        assertFalse(CopyMetadata.revealHidden(visible, fresh));
+        var recorded = Images.with(Images.json("copy", "proj", "raw", "active"), Map.of(Properties.REVEAL_HIDDEN, "false"));
+        assertFalse(CopyMetadata.revealHidden(hiddenByPolicy, recorded), "a resumed finish uses what was recorded");
+        assertTrue(CopyMetadata.revealHidden(hiddenByPolicy, fresh), "a hidden original stays hidden");
     }
 
     @Test

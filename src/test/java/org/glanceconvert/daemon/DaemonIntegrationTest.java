@@ -77,6 +77,7 @@ class DaemonIntegrationTest {
     private GlanceImage protectedDelete;
     private GlanceImage vmdkToQcow2;
     private GlanceImage rawToVmdk;
+    private GlanceImage qcow2ToVhd;
     private GlanceImage victim;
     private String squatterId;
 
@@ -115,16 +116,19 @@ class DaemonIntegrationTest {
                 it.cloud("deact", "raw", "deactivate", "deactivate", null),
                 it.cloud("del", "raw", "delete", "tag", null),
                 it.cloud("kvm", "qcow2", "hide", "tag", null),
-                it.cloud("vmw", "vmdk", "hide", "tag", "{options: {subformat: streamOptimized, adapter_type: lsilogic}}"));
+                it.cloud("vmw", "vmdk", "hide", "tag", "{options: {subformat: streamOptimized, adapter_type: lsilogic}}"),
+                it.cloud("hyperv", "vhd", "hide", "tag", "{options: {subformat: dynamic}}"));
         daemon = it.start(config, "it-in-process");
 
         String member = it.env.get("KEYSTONE_SERVICE_PROJECT_ID");
         flatVmdk = it.put(it.demo, "esxi-flat", "vmdk", raw, n -> n.tag(it.tag("hide")));
         qcow2AsRaw = it.imported(it.demo, "qcow2-labelled-raw", "raw", qcow2, n -> n.tag(it.tag("hide")).tag("extra-tag")
                 .visibility("shared").minDisk(1).minRam(64).property("hw_disk_bus", "scsi").property("os_distro", "debian")
-                .property("owner_specified.openstack.md5", "0123"));
-        it.service.addMember(qcow2AsRaw.id(), member);
-        it.service.updateMember(qcow2AsRaw.id(), member, "accepted");
+                .property("owner_specified.openstack.md5", "0123"), queued -> {
+                    // Before the data: the daemon takes the image the moment it is active.
+                    it.service.addMember(queued.id(), member);
+                    it.service.updateMember(queued.id(), member, "accepted");
+                });
         backing = it.put(it.demo, "backing-file", "qcow2", withBacking, n -> n.tag(it.tag("hide")));
         backingDeactivate = it.put(it.demo, "backing-file-deactivate", "qcow2", withBacking, n -> n.tag(it.tag("deact")));
         hostFileVmdk = it.put(it.demo, "host-file-descriptor", "vmdk", descriptor, n -> n.tag(it.tag("hide")));
@@ -136,6 +140,7 @@ class DaemonIntegrationTest {
         protectedDelete = it.put(it.demo, "protected", "qcow2", qcow2, n -> n.tag(it.tag("del")).protectedImage(true));
         vmdkToQcow2 = it.put(it.demo, "stream-vmdk", "vmdk", streamVmdk, n -> n.tag(it.tag("kvm")));
         rawToVmdk = it.put(it.demo, "raw-for-vmware", "raw", raw, n -> n.tag(it.tag("vmw")));
+        qcow2ToVhd = it.put(it.demo, "qcow2-for-hyperv", "qcow2", qcow2, n -> n.tag(it.tag("hyperv")));
 
         // Claim collision: another project creates the copy's id before the original has data.
         victim = it.create(it.demo, "victim", "qcow2", n -> n.tag(it.tag("hide")));
@@ -192,9 +197,9 @@ class DaemonIntegrationTest {
     private GlanceImage onlyCopy(GlanceImage original) throws Exception {
         List<GlanceImage> copies = it.copiesOf(original.id());
         assertEquals(1, copies.size(), "copies of " + original.id() + ": " + copies);
-        GlanceImage copy = copies.get(0);
+        // The original is marked done just before the copy (its last step).
+        GlanceImage copy = it.await(copies.get(0).id(), DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
         assertEquals("active", copy.status());
-        assertEquals("done", copy.property(Properties.STATE).orElse(null));
         assertEquals(original.owner(), copy.owner());
         return copy;
     }
@@ -370,6 +375,19 @@ class DaemonIntegrationTest {
         assertEquals("streamOptimized", copy.property("vmware_disktype").orElse(null));
         assertEquals("lsiLogic", copy.property("vmware_adaptertype").orElse(null));
         assertSameDisk(copy, "vmdk");
+    }
+
+    @Test
+    @Order(13)
+    void aVhdTargetIsWrittenToTheWorkDirectoryOnceThenUploaded() throws Exception {
+        GlanceImage original = done(qcow2ToVhd);
+        GlanceImage copy = onlyCopy(original);
+        assertEquals("vhd", copy.diskFormat());
+        assertEquals(Long.valueOf(SIZE), copy.virtualSize(), "Glance reads the VHD's size as the source's");
+        assertSameDisk(copy, "vpc");
+        try (var leftovers = Files.list(dir.resolve("work/hyperv/tmp"))) {
+            assertEquals(0, leftovers.count(), "the spooled output is removed");
+        }
     }
 
     @Test

@@ -120,9 +120,10 @@ final class DaemonIt implements AutoCloseable {
     }
 
     /** Creates and uploads through the interoperable import workflow (stage, then glance-direct). */
-    GlanceImage imported(GlanceClient as, String name, String diskFormat, Path data, Consumer<NewImage> extra)
-            throws Exception {
+    GlanceImage imported(GlanceClient as, String name, String diskFormat, Path data, Consumer<NewImage> extra,
+                         BeforeData beforeData) throws Exception {
         GlanceImage image = create(as, name, diskFormat, extra);
+        beforeData.accept(image);
         String base = as.session().imageEndpoint().url() + "/v2/images/" + image.id();
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> staged = http.send(HttpRequest.newBuilder(URI.create(base + "/stage"))
@@ -139,6 +140,12 @@ final class DaemonIt implements AutoCloseable {
             fail("import answered " + imported.statusCode() + ": " + imported.body());
         }
         return await(image.id(), GlanceImage::isActive, Duration.ofSeconds(30), "import to finish");
+    }
+
+    /** Something to do to a queued image before its data arrives. */
+    @FunctionalInterface
+    interface BeforeData {
+        void accept(GlanceImage queued) throws IOException;
     }
 
     void remember(String id) {

@@ -56,7 +56,8 @@ class DaemonRestartIntegrationTest {
 
             Process second = launch(it, config, out2, "restart-it");
             try {
-                GlanceImage done = it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120), "done after restart");
+                GlanceImage done = withOutput(() -> it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120),
+                        "done after restart"), out1, out2);
                 List<GlanceImage> copies = it.copiesOf(original.id());
                 assertEquals(1, copies.size(), "exactly one copy: " + copies);
                 GlanceImage copy = copies.get(0);
@@ -101,7 +102,8 @@ class DaemonRestartIntegrationTest {
             long started = System.nanoTime();
             Process b = launch(it, configB, podB.resolve("out.log"), "pod-b");
             try {
-                GlanceImage done = it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120), "taken over");
+                GlanceImage done = withOutput(() -> it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120),
+                        "taken over"), podA.resolve("out.log"), podB.resolve("out.log"));
                 long seconds = (System.nanoTime() - started) / 1_000_000_000L;
                 List<GlanceImage> copies = it.copiesOf(original.id());
                 assertEquals(1, copies.size(), "exactly one copy: " + copies);
@@ -115,6 +117,21 @@ class DaemonRestartIntegrationTest {
             }
             assertTrue(DaemonIt.read(podB.resolve("out.log")).contains("abandoned by pod-a/"),
                     DaemonIt.read(podB.resolve("out.log")));
+        }
+    }
+
+    /** Runs {@code check}; a failure carries the end of the daemons' output. */
+    private static <T> T withOutput(java.util.concurrent.Callable<T> check, Path... outputs) throws Exception {
+        try {
+            return check.call();
+        } catch (AssertionError e) {
+            StringBuilder s = new StringBuilder(e.getMessage());
+            for (Path p : outputs) {
+                String text = DaemonIt.read(p);
+                s.append("\n--- ").append(p.getFileName()).append(" ---\n")
+                        .append(text.substring(Math.max(0, text.length() - 20_000)));
+            }
+            throw new AssertionError(s.toString(), e);
         }
     }
 
