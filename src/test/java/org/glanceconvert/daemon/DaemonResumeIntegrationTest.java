@@ -51,14 +51,14 @@ class DaemonResumeIntegrationTest {
                 GlanceImage original = it.await(good.id(), DaemonIt.state("done"), Duration.ofSeconds(90), "resumed");
                 assertEquals(goodCopy, original.property(Properties.COPY_ID).orElse(null), "the left copy, no new attempt");
                 assertTrue(original.isHidden());
-                GlanceImage copy = it.get(goodCopy);
-                assertEquals("done", copy.property(Properties.STATE).orElse(null));
+                GlanceImage copy = it.await(goodCopy, DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
                 assertFalse(copy.isHidden(), "revealed");
                 assertEquals("resume-good", copy.name());
                 assertEquals("debian", copy.property("os_distro").orElse(null));
                 assertEquals(List.of(goodCopy), it.copiesOf(good.id()).stream().map(GlanceImage::id).toList());
 
                 GlanceImage redone = it.await(bad.id(), DaemonIt.state("done"), Duration.ofSeconds(90), "redone");
+                it.await(redone.property(Properties.COPY_ID).orElseThrow(), DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
                 assertTrue(it.get(badCopy) == null, "the tampered copy is deleted");
                 List<GlanceImage> copies = it.copiesOf(bad.id());
                 assertEquals(1, copies.size());
