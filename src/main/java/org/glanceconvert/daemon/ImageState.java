@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Values of {@code glance_convert_state}. On an original: {@code ok}, {@code rejected},
- * {@code skipped}, {@code failed} (retried), {@code done}. On a copy, its progress:
+ * {@code skipped}, {@code failed} (retried), {@code pending} (a retry is under way), {@code done}. On a copy, its progress:
  * {@code claimed} (created, the claim) → {@code converting} (data going up) → {@code verified}
  * (checked against the source; finishing) → {@code done}.
  */

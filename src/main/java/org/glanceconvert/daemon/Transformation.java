@@ -118,8 +118,14 @@ final class Transformation {
                 }
             }
         }
-        if (attempt != recorded) {
-            client.patch(image.id(), JsonPatch.create().set(Properties.ATTEMPT, Integer.toString(attempt)));
+        if (attempt != recorded || state == ImageState.FAILED) {
+            // One PATCH: another replica that reads the original now sees the attempt in use and not
+            // "failed" (which would make it start attempt+1 beside this one); it gets 409 on this id.
+            JsonPatch p = JsonPatch.create().set(Properties.ATTEMPT, Integer.toString(attempt));
+            if (state == ImageState.FAILED) {
+                p.set(Properties.STATE, ImageState.PENDING.value());
+            }
+            client.patch(image.id(), p);
         }
         LOG.info("cloud {}: image {} ({}): {} to {} as copy {} (attempt {})", cloud.name(), image.id(), image.name(),
                 decision.action().id(), target, copy.id(), attempt);
