@@ -38,12 +38,12 @@ final class Finisher {
      * @param original the original as it is now, or null when it is gone
      * @return a note on how the policy was applied (e.g. a protected original hidden instead of deleted)
      */
-    String finish(GlanceImage original, GlanceImage copy, CopyMetadata.Provenance provenance, int attempt, String reason)
-            throws IOException {
+    String finish(GlanceImage original, GlanceImage copy, CopyMetadata.Provenance provenance, int attempt, String reason,
+                  CopyPatcher copyPatch) throws IOException {
         String note = null;
         if (original != null) {
             boolean hidden = CopyMetadata.revealHidden(original, copy);
-            client.patch(copy.id(), CopyMetadata.finalizePatch(original, provenance, settings.keepSuffix(), hidden));
+            copyPatch.patch(CopyMetadata.finalizePatch(original, provenance, settings.keepSuffix(), hidden));
             copyMembers(original, copy);
             OriginalPolicy policy = settings.original();
             if (policy == OriginalPolicy.DELETE && original.isProtected()) {
@@ -59,37 +59,33 @@ final class Finisher {
                                 CopyMetadata.truncate(name, MAX_NAME - settings.keepSuffix().length()) + settings.keepSuffix()));
                     }
                     client.addTag(original.id(), CopyMetadata.KEPT_TAG);
-                    reveal(copy, hidden);
+                    copyPatch.patch(CopyMetadata.reveal(hidden));
                     markDone(original, copy, attempt, reason, provenance);
                 }
                 case HIDE -> {
                     if (!original.isHidden()) {
                         client.patch(original.id(), JsonPatch.create().set("os_hidden", true));
                     }
-                    reveal(copy, hidden);
+                    copyPatch.patch(CopyMetadata.reveal(hidden));
                     markDone(original, copy, attempt, reason, provenance);
                 }
                 case DEACTIVATE -> {
                     if (original.isActive()) {
                         client.deactivate(original.id());
                     }
-                    reveal(copy, hidden);
+                    copyPatch.patch(CopyMetadata.reveal(hidden));
                     markDone(original, copy, attempt, reason, provenance);
                 }
                 case DELETE -> {
-                    reveal(copy, hidden);
+                    copyPatch.patch(CopyMetadata.reveal(hidden));
                     markDone(original, copy, attempt, reason, provenance);
                     client.delete(original.id());
                 }
             }
         }
         GlanceImage current = client.get(copy.id()).orElseThrow(() -> new Heartbeats.ClaimLostException(copy.id()));
-        client.patch(copy.id(), CopyMetadata.done(current));
+        copyPatch.patch(CopyMetadata.done(current));
         return note;
-    }
-
-    private void reveal(GlanceImage copy, boolean hidden) throws IOException {
-        client.patch(copy.id(), CopyMetadata.reveal(hidden));
     }
 
     private void markDone(GlanceImage original, GlanceImage copy, int attempt, String reason,

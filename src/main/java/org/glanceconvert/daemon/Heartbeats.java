@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.glanceconvert.glance.GlanceClient;
+import org.glanceconvert.glance.GlanceImage;
 import org.glanceconvert.glance.ImageNotFoundException;
 import org.glanceconvert.glance.JsonPatch;
 import org.slf4j.Logger;
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * Keeps claims alive: while a worker holds a copy, its {@code glance_convert_heartbeat} is
  * refreshed several times per lease. A copy that disappears means the claim was lost (another
  * replica judged it abandoned): the worker stops without touching the original.
+ *
+ * <p>Every PATCH of the copy goes through its {@link Beat}, one at a time: Glance applies a PATCH
+ * by reading the whole image and writing it back, so two PATCHes in flight at once can undo each
+ * other (a heartbeat racing the finishing PATCH put the claim's name back on a finished copy).
  */
 final class Heartbeats {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
@@ -46,11 +51,13 @@ final class Heartbeats {
         }
     }
 
-    /** The heartbeat of one claim. */
-    final class Beat implements AutoCloseable {
+    /** The heartbeat of one claim, and the one way to PATCH its copy. */
+    final class Beat implements AutoCloseable, CopyPatcher {
         private final GlanceClient client;
         private final String copyId;
+        private final Object lock = new Object();
         private volatile boolean lost;
+        private boolean closed;
         private ScheduledFuture<?> future;
 
         private Beat(GlanceClient client, String copyId) {
@@ -60,11 +67,19 @@ final class Heartbeats {
 
         /** Beats now, e.g. right after an upload (Glance restores a copy's properties as they were when the upload began). */
         void now() throws IOException {
-            try {
-                client.patch(copyId, JsonPatch.create().set(Properties.HEARTBEAT, Long.toString(clock.instant().getEpochSecond())));
-            } catch (ImageNotFoundException e) {
-                lost = true;
-                throw new ClaimLostException(copyId);
+            patch(JsonPatch.create().set(Properties.HEARTBEAT, Long.toString(clock.instant().getEpochSecond())));
+        }
+
+        /** PATCHes the copy, never while another PATCH of it is in flight. */
+        @Override
+        public GlanceImage patch(JsonPatch patch) throws IOException {
+            synchronized (lock) {
+                try {
+                    return client.patch(copyId, patch);
+                } catch (ImageNotFoundException e) {
+                    lost = true;
+                    throw new ClaimLostException(copyId);
+                }
             }
         }
 
@@ -77,7 +92,12 @@ final class Heartbeats {
 
         private void safeBeat() {
             try {
-                now();
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                    now();
+                }
             } catch (ClaimLostException e) {
                 LOG.warn("{}", e.getMessage());
             } catch (IOException | RuntimeException e) {
@@ -85,10 +105,14 @@ final class Heartbeats {
             }
         }
 
+        /** Stops beating; returns once no heartbeat PATCH is in flight. */
         @Override
         public void close() {
             if (future != null) {
                 future.cancel(false);
+            }
+            synchronized (lock) {
+                closed = true;
             }
         }
     }

@@ -147,12 +147,12 @@ final class ImageProcessor {
         RecordDraft draft = new RecordDraft(cloud.name(), subject, false);
         draft.action(Action.CONVERT).newImage(copy.id());
         try (Heartbeats.Beat beat = s.heartbeats.start(client, copy.id())) {
-            client.patch(copy.id(), JsonPatch.create().set(Properties.CLAIMANT, s.self.toString())
+            beat.patch(JsonPatch.create().set(Properties.CLAIMANT, s.self.toString())
                     .set(Properties.HEARTBEAT, Long.toString(s.clock.instant().getEpochSecond())));
             Finisher finisher = new Finisher(client, cloud.settings());
             if (original == null) {
                 if (cloud.settings().original() == OriginalPolicy.DELETE) {
-                    finisher.finish(null, copy, null, attempt, null);
+                    finisher.finish(null, copy, null, attempt, null, beat);
                     LOG.info("cloud {}: copy {} finished; its original was deleted by the policy", cloud.name(), copy.id());
                     return Outcome.DONE;
                 }
@@ -184,7 +184,7 @@ final class ImageProcessor {
                 }
                 var provenance = new CopyMetadata.Provenance(target, sameBytes, report.format(), v.digest(),
                         v.vmwareDiskType(), v.vmwareAdapterType());
-                String note = finisher.finish(original, copy, provenance, attempt, "finished after a restart");
+                String note = finisher.finish(original, copy, provenance, attempt, "finished after a restart", beat);
                 s.record(draft.result("done (resumed)" + (note == null ? "" : "; " + note)).reason("verified copy finished after its worker stopped"));
                 return Outcome.DONE;
             }

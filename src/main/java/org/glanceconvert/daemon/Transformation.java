@@ -174,7 +174,7 @@ final class Transformation {
 
     private ImageProcessor.Outcome work(GlanceImage copy, int attempt, Heartbeats.Beat beat) throws IOException {
         long started = System.nanoTime();
-        client.patch(copy.id(), JsonPatch.create().set(Properties.STATE, ImageState.CONVERTING.value())
+        beat.patch(JsonPatch.create().set(Properties.STATE, ImageState.CONVERTING.value())
                 .set(Properties.HEARTBEAT, Long.toString(s.clock.instant().getEpochSecond())));
         List<String> stores = image.stores();
         String store = stores.isEmpty() ? null : stores.get(0);
@@ -246,7 +246,7 @@ final class Transformation {
         beat.check();
         CopyVerifier.Verified verified = new CopyVerifier(client, s.workDir, cloud.name(), s.limits)
                 .verify(copy.id(), target, sent, expectedVirtualSize, expectedDigest);
-        client.patch(copy.id(), JsonPatch.create().set(Properties.STATE, ImageState.VERIFIED.value())
+        beat.patch(JsonPatch.create().set(Properties.STATE, ImageState.VERIFIED.value())
                 .set(Properties.DIGEST, verified.digest()));
         beat.check();
         if (stores.size() > 1) {
@@ -261,7 +261,7 @@ final class Transformation {
         var provenance = new CopyMetadata.Provenance(target, relabel, report.format(), verified.digest(),
                 verified.vmwareDiskType(), verified.vmwareAdapterType());
         String note = new Finisher(client, cloud.settings()).finish(original, verified.copy(), provenance, attempt,
-                decision.reason());
+                decision.reason(), beat);
         long totalMillis = (System.nanoTime() - started) / 1_000_000;
         s.metrics.bytesRead(cloud.name(), bytes.bytesIn());
         s.metrics.bytesWritten(cloud.name(), sent.bytes());

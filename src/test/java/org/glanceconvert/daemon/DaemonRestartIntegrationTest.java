@@ -60,8 +60,7 @@ class DaemonRestartIntegrationTest {
                         "done after restart"), out1, out2);
                 List<GlanceImage> copies = it.copiesOf(original.id());
                 assertEquals(1, copies.size(), "exactly one copy: " + copies);
-                GlanceImage copy = copies.get(0);
-                assertEquals("done", copy.property(Properties.STATE).orElse(null));
+                GlanceImage copy = it.await(copies.get(0).id(), DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
                 assertEquals(2, CopyIds.attemptOf(copy), "the abandoned attempt's id is burnt; the next one is used");
                 assertEquals(copy.id(), done.property(Properties.COPY_ID).orElse(null));
                 assertEquals(sha512(raw), copy.osHashValue(), "the copy holds exactly the source disk");
@@ -107,8 +106,10 @@ class DaemonRestartIntegrationTest {
                 long seconds = (System.nanoTime() - started) / 1_000_000_000L;
                 List<GlanceImage> copies = it.copiesOf(original.id());
                 assertEquals(1, copies.size(), "exactly one copy: " + copies);
-                assertEquals(2, CopyIds.attemptOf(copies.get(0)));
-                assertEquals(sha512(raw), copies.get(0).osHashValue());
+                GlanceImage copy = it.await(copies.get(0).id(), DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
+                assertEquals(2, CopyIds.attemptOf(copy));
+                assertEquals(sha512(raw), copy.osHashValue());
+                assertEquals("big-qcow2", copy.name());
                 assertEquals("big-qcow2 (original)", done.name());
                 assertTrue(seconds >= 5, "pod-b waited for pod-a's lease (" + seconds + " s)");
             } finally {
