@@ -211,7 +211,7 @@ final class ImageProcessor {
     private void reject(Cloud cloud, GlanceImage image, InspectionReport report, Decision decision, RecordDraft draft)
             throws IOException {
         GlanceClient client = cloud.client();
-        LOG.warn("cloud {}: image {} ({}, owner {}) is unsafe: {}", cloud.name(), image.id(), image.name(), image.owner(),
+        LOG.warn("cloud {}: image {} ({}, owner {}) rejected: {}", cloud.name(), image.id(), image.name(), image.owner(),
                 decision.reason());
         client.addTag(image.id(), CopyMetadata.UNSAFE_TAG);
         boolean deactivate = cloud.settings().onUnsafe() == OnUnsafe.DEACTIVATE;
