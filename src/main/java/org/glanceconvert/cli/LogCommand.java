@@ -22,8 +22,13 @@ final class LogCommand extends Subcommand {
     static final String DEFAULT_FILE = "/var/log/glance-convert/conversions.jsonl";
 
     @Option(names = "--file", paramLabel = "FILE",
-            description = "The conversion log (default: $GLANCE_CONVERT_CONVERSION_LOG or " + DEFAULT_FILE + ").")
+            description = "The conversion log (default: the one --config names, else $GLANCE_CONVERT_CONVERSION_LOG,"
+                    + " else " + DEFAULT_FILE + ").")
     Path file;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The daemon configuration whose conversion_log to read (default: $" + RunCommand.CONFIG_ENV + ").")
+    Path config;
 
     @Option(names = "--image", paramLabel = "ID", description = "Only this image (source or new image id).")
     String image;
@@ -39,7 +44,7 @@ final class LogCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        Path log = file != null ? file : defaultFile();
+        Path log = file != null ? file : defaultFile(config);
         Predicate<ConversionRecord> filter = filter();
         PrintWriter out = out();
         if (!Files.exists(log)) {
@@ -54,7 +59,19 @@ final class LogCommand extends Subcommand {
         return ExitCodes.OK;
     }
 
-    private static Path defaultFile() {
+    private Path defaultFile(Path configFile) throws java.io.IOException {
+        Path cfg = configFile;
+        if (cfg == null) {
+            String fromEnv = System.getenv(RunCommand.CONFIG_ENV);
+            cfg = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        }
+        if (cfg != null) {
+            try {
+                return org.glanceconvert.config.DaemonConfigLoader.system().conversionLog(cfg);
+            } catch (org.glanceconvert.config.ConfigException e) {
+                throw new java.io.IOException(cfg + ": " + e.getMessage());
+            }
+        }
         String env = System.getenv("GLANCE_CONVERT_CONVERSION_LOG");
         return Path.of(env != null && !env.isBlank() ? env : DEFAULT_FILE);
     }

@@ -15,6 +15,11 @@ import java.util.UUID;
  * @param lease          how long a claim on an image holds without a heartbeat before another
  *                       replica may take it over
  * @param shutdownGrace  how long SIGTERM waits for running conversions
+ * @param startFrom      where polling starts when no horizon was saved yet: null for the time of
+ *                       the first start (new images only), {@link java.time.Instant#EPOCH} for the
+ *                       whole catalog, or a given time
+ * @param pollOverlap    how far before the saved horizon each poll looks again (clock skew,
+ *                       Glance's whole-second comparisons, late commits)
  */
 public record DaemonConfig(
         Path source,
@@ -31,7 +36,9 @@ public record DaemonConfig(
         MetricsSettings metrics,
         LogFormat logFormat,
         UUID idNamespace,
-        boolean dryRun) {
+        boolean dryRun,
+        java.time.Instant startFrom,
+        Duration pollOverlap) {
 
     public DaemonConfig {
         clouds = List.copyOf(clouds);
@@ -39,7 +46,7 @@ public record DaemonConfig(
 
     public DaemonConfig withDryRun(boolean dryRun) {
         return new DaemonConfig(source, clouds, workDir, workDirMinFree, concurrency, pollInterval, maxVirtualSize,
-                retry, lease, shutdownGrace, conversionLog, metrics, logFormat, idNamespace, dryRun);
+                retry, lease, shutdownGrace, conversionLog, metrics, logFormat, idNamespace, dryRun, startFrom, pollOverlap);
     }
 
     @Override

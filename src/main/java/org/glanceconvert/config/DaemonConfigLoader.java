@@ -63,6 +63,32 @@ public final class DaemonConfigLoader {
         return parse(text, abs, abs.getParent());
     }
 
+    /**
+     * Only where the conversion log of a configuration is, without validating the rest (the
+     * {@code log} command must work without the daemon's secrets in its environment).
+     */
+    public Path conversionLog(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + file + ": " + e.getMessage());
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("", "not valid YAML: " + e.getOriginalMessage());
+        }
+        ConfigNode c = ConfigNode.root(root, env, file.toAbsolutePath().getParent());
+        Optional<Path> log = c.optPath("conversion_log");
+        if (log.isPresent()) {
+            return log.get();
+        }
+        return c.optPath("work_dir").orElseThrow(() -> new ConfigException("work_dir", "is required"))
+                .resolve("conversions.jsonl");
+    }
+
     /** Parses config text; {@code baseDir} anchors relative paths. */
     public DaemonConfig parse(String yaml, Path source, Path baseDir) throws ConfigException {
         JsonNode root;
@@ -88,6 +114,8 @@ public final class DaemonConfigLoader {
         MetricsSettings metrics = metrics(c);
         LogFormat logFormat = c.choice("log_format", LogFormat.CONSOLE, LogFormat.values(), LogFormat::configName);
         boolean dryRun = c.bool("dry_run", false);
+        java.time.Instant startFrom = startFrom(c);
+        Duration overlap = c.duration("poll_overlap", Duration.ofMinutes(5), Duration.ZERO);
         List<CloudSettings> clouds = clouds(c);
         c.requireNoOtherKeys();
 
@@ -95,7 +123,25 @@ public final class DaemonConfigLoader {
             throw new ConfigException("lease", "must be at least poll_interval (" + poll + "), or claims expire between polls");
         }
         return new DaemonConfig(source, clouds, workDir, minFree, concurrency, poll, maxVirtual, retry, lease, grace,
-                conversionLog, metrics, logFormat, namespace, dryRun);
+                conversionLog, metrics, logFormat, namespace, dryRun, startFrom, overlap);
+    }
+
+    /** {@code start_from}: now (default), all, or an ISO-8601 time. */
+    private static java.time.Instant startFrom(ConfigNode c) throws ConfigException {
+        Optional<String> v = c.optString("start_from");
+        if (v.isEmpty() || v.get().trim().equals("now")) {
+            return null;
+        }
+        String text = v.get().trim();
+        if (text.equals("all")) {
+            return java.time.Instant.EPOCH;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException("start_from", "must be now, all or an ISO-8601 time such as 2026-11-01T00:00:00Z, not '"
+                    + text + "'");
+        }
     }
 
     private UUID idNamespace(ConfigNode c) throws ConfigException {

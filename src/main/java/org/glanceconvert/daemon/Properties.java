@@ -15,6 +15,17 @@ public final class Properties {
     public static final String ATTEMPT = PREFIX + "attempt";
     public static final String VERSION = PREFIX + "version";
     public static final String DIGEST = PREFIX + "digest";
+    /** On the original once done: the id of its verified copy. */
+    public static final String COPY_ID = PREFIX + "copy_id";
+    /**
+     * On a copy: the {@code os_hidden} it takes when revealed, recorded before the original policy
+     * runs (which may hide the original), so that a resumed finish reveals it as the original was.
+     */
+    public static final String REVEAL_HIDDEN = PREFIX + "reveal_hidden";
+    /** On a copy in progress: epoch seconds of its claimant's last sign of life. */
+    public static final String HEARTBEAT = PREFIX + "heartbeat";
+    /** On a copy in progress: which process works on it ({@code replica/incarnation}). */
+    public static final String CLAIMANT = PREFIX + "claimant";
     /** Set by a user: {@code true} opts the image out of conversion (not out of safety checks). */
     public static final String SKIP = PREFIX + "skip";
     /** Set by a user: the format this image should end up in, overriding the cloud's target. */

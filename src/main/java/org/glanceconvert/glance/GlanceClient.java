@@ -278,8 +278,31 @@ public final class GlanceClient implements Closeable {
      * {@link ImageTooLargeException}. The caller verifies the result (size, checksum, status).
      */
     public void upload(String id, UploadBody data) throws IOException {
+        upload(id, data, null);
+    }
+
+    /**
+     * Uploads into one backend of a multi-store Glance ({@code X-Image-Meta-Store}; Glance 25
+     * answers 400 for a store it does not have). {@code store} null: Glance's default backend.
+     */
+    public void upload(String id, UploadBody data, String store) throws IOException {
         Call call = new Call("PUT", images().addPathSegment(id).addPathSegment("file")).transfer();
+        call.store = store;
         close(send(call, () -> new StreamingBody(data)));
+    }
+
+    /**
+     * Asks Glance to copy an active image's data into more backends (the {@code copy-image}
+     * import method, asynchronous: Glance answers 202 and works in a task).
+     */
+    public void copyToStores(String id, List<String> stores) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("method").put("name", "copy-image");
+        com.fasterxml.jackson.databind.node.ArrayNode a = body.putArray("stores");
+        stores.forEach(a::add);
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        close(send(new Call("POST", images().addPathSegment(id).addPathSegment("import")),
+                () -> RequestBody.create(bytes, JSON_TYPE)));
     }
 
     /**
@@ -329,6 +352,7 @@ public final class GlanceClient implements Closeable {
          */
         boolean replaySafe = true;
         String range;
+        String store;
 
         Call(String method, HttpUrl.Builder url) {
             this.method = method;
@@ -369,6 +393,9 @@ public final class GlanceClient implements Closeable {
                     .method(call.method, requestBody);
             if (call.range != null) {
                 rb.header("Range", call.range);
+            }
+            if (call.store != null) {
+                rb.header("X-Image-Meta-Store", call.store);
             }
             long started = System.nanoTime();
             Response response;

@@ -33,6 +33,13 @@ public final class JsonPatch {
         return this;
     }
 
+    /** Sets a list attribute, e.g. {@code tags}, to exactly these values. */
+    public JsonPatch set(String key, java.util.Collection<String> values) {
+        ArrayNode a = op("add", key).putArray("value");
+        values.forEach(a::add);
+        return this;
+    }
+
     /** Fails with 409 (conflict) if the property is absent, so use it only to assert presence. */
     public JsonPatch replace(String key, String value) {
         op("replace", key).put("value", value);

@@ -22,6 +22,7 @@ public final class NewImage {
     private Integer minDisk;
     private Integer minRam;
     private Boolean isProtected;
+    private Boolean hidden;
     private final Set<String> tags = new LinkedHashSet<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
 
@@ -77,6 +78,12 @@ public final class NewImage {
         return this;
     }
 
+    /** {@code os_hidden}: left out of default listings (still usable by id). */
+    public NewImage hidden(boolean h) {
+        this.hidden = h;
+        return this;
+    }
+
     public NewImage tag(String t) {
         tags.add(t);
         return this;
@@ -95,7 +102,8 @@ public final class NewImage {
         return this;
     }
 
-    ObjectNode toJson() {
+    /** The request body as it is sent. */
+    public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();
         properties.forEach(n::put);
         if (id != null) {
@@ -124,6 +132,9 @@ public final class NewImage {
         }
         if (isProtected != null) {
             n.put("protected", isProtected);
+        }
+        if (hidden != null) {
+            n.put("os_hidden", hidden);
         }
         if (!tags.isEmpty()) {
             ArrayNode a = n.putArray("tags");

@@ -326,4 +326,18 @@ class DaemonConfigLoaderTest {
             }
         };
     }
+
+    @Test
+    void startFromAndPollOverlap() throws Exception {
+        DaemonConfig c = parse(MINIMAL);
+        assertNull(c.startFrom(), "default: the time of the first start");
+        assertEquals(Duration.ofMinutes(5), c.pollOverlap());
+        assertEquals(java.time.Instant.EPOCH, parse(MINIMAL + "start_from: all\n").startFrom());
+        assertEquals(java.time.Instant.parse("2026-11-01T00:00:00Z"),
+                parse(MINIMAL + "start_from: 2026-11-01T01:00:00+01:00\n").startFrom());
+        assertNull(parse(MINIMAL + "start_from: now\n").startFrom());
+        assertEquals(Duration.ofSeconds(30), parse(MINIMAL + "poll_overlap: 30s\n").pollOverlap());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(MINIMAL + "start_from: yesterday\n"));
+        assertEquals("start_from", e.key());
+    }
 }
