@@ -5,7 +5,8 @@
 # enforce_new_defaults=true. Needs the Keystone of start-keystone.sh: KEYSTONE_URL and
 # GLANCE_SERVICE_PASSWORD from the environment or from RUN_DIR/keystone.env.
 # Optional environment: NOTIFY_URL (messagingv2 notifications), GLANCE_ENFORCE_NEW_DEFAULTS
-# (default true), GLANCE_IMAGE_SIZE_CAP (bytes, default 10 GiB), GLANCE_DEBUG (default false).
+# (default true), GLANCE_IMAGE_SIZE_CAP (bytes, default 10 GiB), GLANCE_DEBUG (default false),
+# GLANCE_PROPERTY_PROTECTIONS (a property protections file, role format; default none).
 # Stop with stop-all.sh RUN_DIR.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -30,6 +31,10 @@ sed -e "s#@RUN@#$RUN#g" -e "s#@PORT@#$PORT#g" -e "s#@ETC@#$HERE/etc#g" \
     -e "s#@NOTIFY_DRIVER@#$([ -n "${NOTIFY_URL:-}" ] && echo messagingv2 || echo noop)#g" \
     -e "s#@TRANSPORT_URL@#${NOTIFY_URL:-}#g" \
     "$HERE/etc/glance-api.conf.tmpl" > "$RUN/glance-api.conf"
+if [ -n "${GLANCE_PROPERTY_PROTECTIONS:-}" ]; then
+  protections="$(cd "$(dirname "$GLANCE_PROPERTY_PROTECTIONS")" && pwd)/$(basename "$GLANCE_PROPERTY_PROTECTIONS")"
+  sed -i "/^\[DEFAULT\]/a property_protection_file = $protections\nproperty_protection_rule_format = roles" "$RUN/glance-api.conf"
+fi
 umask 022
 glance-manage --config-file "$RUN/glance-api.conf" db_sync > "$RUN/glance-db-sync.log" 2>&1 \
   || { echo "glance-manage db_sync failed, see $RUN/glance-db-sync.log" >&2; exit 1; }
