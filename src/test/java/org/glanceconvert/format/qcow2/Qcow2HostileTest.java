@@ -379,6 +379,7 @@ class Qcow2HostileTest {
                     .putL2(3, c.compressedEntry(c.compressedOffset, deflated.length), 0);
             assertEquals(List.of(), inspect(c).problems(), "inspect does not decompress");
             assertReadFails(c, Check.QCOW2_COMPRESSED_CLUSTER);
+            assertEquals(List.of(Check.QCOW2_COMPRESSED_CLUSTER.id()), ids(check(c)), "check decompresses");
         }
         CraftedQcow2 garbage = CraftedQcow2.standard().put(CraftedQcow2.standard().compressedOffset, new byte[] {-1, -1, -1});
         assertReadFails(garbage, Check.QCOW2_COMPRESSED_CLUSTER);
