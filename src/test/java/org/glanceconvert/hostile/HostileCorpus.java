@@ -25,14 +25,17 @@ import org.glanceconvert.format.vmdk.VmdkSamples;
  * {@code src/test/resources/hostile/cases.tsv}. {@code main(DIR)} writes the files for a look
  * with {@code bin/glance-convert} or {@code qemu-img}.
  *
- * <p>Some files name other files: {@link #BACKING_SIBLING} is a real file written beside the
- * corpus, and {@code ../x} resolves to a real file {@link #PARENT_X} next to the corpus
+ * <p>Some files name other files: {@link #BACKING_SIBLING} is a real file written in the corpus
+ * directory, and {@code ../x} resolves to a real file {@link #PARENT_X} next to the corpus
  * directory, so that a reader that followed either would succeed in opening it (the file-open
  * recorder would see it).
  */
 public final class HostileCorpus {
-    /** A real file beside the corpus that hostile headers name as their backing or data file. */
-    public static final String BACKING_SIBLING = "valid-v3.qcow2";
+    /**
+     * A real file in the corpus directory that hostile headers name as their backing or data
+     * file. It is not itself a case, so no command is ever given it: an open of it is a leak.
+     */
+    public static final String BACKING_SIBLING = "backing-target.qcow2";
     /** Written in the corpus directory's parent: where {@code ../x} leads. */
     public static final String PARENT_X = "x";
     /** Truncated copies per valid file. */
@@ -137,12 +140,16 @@ public final class HostileCorpus {
         return all;
     }
 
-    /** Writes every file into {@code dir} (created) and {@code ../x} beside it; returns {@code dir}. */
+    /**
+     * Writes every file into {@code dir} (created), with the files hostile headers name: the
+     * backing target in it and {@code ../x} beside it. Returns {@code dir}.
+     */
     public static Path writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
         for (Sample s : all().values()) {
             Files.write(dir.resolve(s.name()), s.bytes().get());
         }
+        Files.write(dir.resolve(BACKING_SIBLING), Qcow2Samples.valid());
         Path parentX = dir.toAbsolutePath().getParent().resolve(PARENT_X);
         Files.writeString(parentX, "a file outside the corpus that ../x would reach\n");
         return dir;
