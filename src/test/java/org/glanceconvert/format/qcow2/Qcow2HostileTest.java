@@ -224,7 +224,7 @@ class Qcow2HostileTest {
         // near miss: a longer L1 than needed, still inside the file
         assertFine(CraftedQcow2.standard().putInt(36, 2));
         // inside the file but above the table limit
-        Limits small = new Limits(Limits.TiB, 4096, Limits.MiB, Limits.MiB, 1024, Limits.GiB, 30_000);
+        Limits small = new Limits(Limits.TiB, 4096, Limits.MiB, Limits.MiB, Limits.GiB, 30_000);
         assertTrue(FORMAT.inspect(CraftedQcow2.standard().putInt(36, 4096 / 8 + 1).source(), small)
                 .hasProblem(Check.LIMITS_TABLE_SIZE));
     }

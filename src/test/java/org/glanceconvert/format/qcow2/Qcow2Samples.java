@@ -103,4 +103,9 @@ public final class Qcow2Samples {
     public static byte[] virtualSizeMax() {
         return CraftedQcow2.standard().putLong(24, Long.MAX_VALUE).bytes;
     }
+
+    /** An L1 table of 2^31 - 1 entries (16 GiB) claimed by the header. */
+    public static byte[] hugeL1() {
+        return CraftedQcow2.standard().putInt(36, Integer.MAX_VALUE).bytes;
+    }
 }

@@ -26,6 +26,26 @@ public final class RawSamples {
         return disk;
     }
 
+    /** A 64 KiB MBR disk with two partitions, the first holding a few random bytes. */
+    public static byte[] mbrDiskSmall() {
+        byte[] data = new byte[512];
+        new Random(10).nextBytes(data);
+        return mbrDiskSmall(data);
+    }
+
+    /** A 64 KiB MBR disk with two partitions, the first (LBA 1, 63 sectors) starting with {@code data}. */
+    public static byte[] mbrDiskSmall(byte[] data) {
+        byte[] disk = PartitionedDisks.mbrDisk(64 * 1024, PartitionedDisks.MbrEntry.of(0x83, 1, 63),
+                PartitionedDisks.MbrEntry.of(0x07, 64, 64));
+        System.arraycopy(data, 0, disk, 512, Math.min(data.length, 63 * 512));
+        return disk;
+    }
+
+    /** A 64 KiB GPT disk (512-byte sectors) with two partitions. */
+    public static byte[] gptDiskSmall() {
+        return new PartitionedDisks.Gpt(512, 128).partition(34, 63).partition(64, 94).build();
+    }
+
     /** A 4 MiB MBR disk with one Linux partition of pseudo-random data: plain raw. */
     public static byte[] mbrDisk() {
         byte[] disk = PartitionedDisks.mbrDisk(4 * MiB, PartitionedDisks.MbrEntry.of(0x83, 2048, 4096));

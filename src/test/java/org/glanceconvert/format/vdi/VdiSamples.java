@@ -38,4 +38,11 @@ public final class VdiSamples {
         b.putInt(0x200, 0).putInt(0x204, 2).putInt(0x208, 1).putInt(0x20c, -2);
         return b.array();
     }
+
+    /** A block map of 2^30 - 1 entries (4 GiB) claimed by the header, for a disk of that many blocks. */
+    public static byte[] hugeBlockMap() {
+        ByteBuffer b = ByteBuffer.wrap(VdiHostileTest.validImage()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x180, 0x3fffffff).putInt(0x178, 512).putLong(0x170, 0x3fffffffL * 512);
+        return b.array();
+    }
 }

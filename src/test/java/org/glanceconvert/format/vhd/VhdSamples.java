@@ -39,6 +39,11 @@ public final class VhdSamples {
         return new VhdImageBuilder(256 * 1024).fixed(pattern(256 * 1024, 3));
     }
 
+    /** A fixed disk of 4 KiB. */
+    public static byte[] fixedSmall() {
+        return new VhdImageBuilder(4096).fixed(pattern(4096, 4));
+    }
+
     /** A footer (both copies) whose checksum does not match its bytes. */
     public static byte[] badChecksum() {
         byte[] file = dynamic();
@@ -69,5 +74,16 @@ public final class VhdSamples {
         b.parentName = "C:\\images\\parent.vhd";
         b.locators = new String[] {"W2ku", "W2ru"};
         return b.dynamic();
+    }
+
+    /** A disk of 2000 GiB in 128 KiB blocks: a BAT of 16,384,000 entries (62.5 MiB), as header and footer say. */
+    public static byte[] hugeBat() {
+        byte[] file = dynamic();
+        ByteBuffer b = ByteBuffer.wrap(file);
+        b.putLong(40, 2000L << 30).putLong(48, 2000L << 30);
+        VhdImageBuilder.resealBothFooters(file);
+        b.putInt(VhdImageBuilder.HEADER_OFFSET + 28, 2000 << 13);
+        VhdImageBuilder.sealHeader(file, VhdImageBuilder.HEADER_OFFSET);
+        return file;
     }
 }

@@ -34,6 +34,18 @@ public final class VhdxSamples {
         return small().build();
     }
 
+    /**
+     * The valid layout with a block that is zero but for its first 4 KiB: a file that is mostly
+     * zero, so that its fuzz seed (an overlay of its non-zero sectors) stays small.
+     */
+    public static byte[] mostlyZero() {
+        VhdxImageBuilder b = small();
+        byte[] block = new byte[MiB];
+        System.arraycopy(pattern(4096, 1), 0, block, 0, 4096);
+        b.blocks.put(0L, block);
+        return b.build();
+    }
+
     /** Both headers with a CRC-32C that does not match. */
     public static byte[] badCrcs() {
         byte[] file = valid();
@@ -67,6 +79,16 @@ public final class VhdxSamples {
         byte[] file = valid();
         ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong((int) VhdxImageBuilder.batEntryOffset(0), (64L * MiB) | VhdxBat.PAYLOAD_FULLY_PRESENT);
+        return file;
+    }
+
+    /** Metadata claiming a virtual size of 16 TiB: a BAT of 2^24 entries (128 MiB) in 1 MiB blocks. */
+    public static byte[] hugeBat() {
+        VhdxImageBuilder b = small();
+        byte[] file = b.build();
+        // the builder writes the file parameters item first (8 bytes), then the virtual disk size
+        ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong((int) b.metadataOffset() + VhdxMetadata.TABLE_SIZE + 8, 16L << 40);
         return file;
     }
 }

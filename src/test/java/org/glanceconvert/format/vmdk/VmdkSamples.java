@@ -89,4 +89,12 @@ public final class VmdkSamples {
         CraftedVmdk.putLong(image, DESCRIPTOR_SIZE, 100L * 1024 * 1024 / SECTOR);
         return image;
     }
+
+    /** A sparse header of 8 TiB in grains of one sector: a grain directory of 2^25 entries (128 MiB). */
+    public static byte[] hugeGrainDirectory() {
+        byte[] image = twoTables().buildMonolithicSparse();
+        CraftedVmdk.putLong(image, CAPACITY, 1L << 34);
+        CraftedVmdk.putLong(image, 20, 1);
+        return image;
+    }
 }
