@@ -4,8 +4,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.glanceconvert.format.DiskFormat;
 import org.glanceconvert.format.DiskFormats;
+import org.glanceconvert.format.vhd.VhdSamples;
+import org.glanceconvert.format.vhdx.VhdxSamples;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
@@ -53,15 +56,32 @@ class FormatFuzzTest {
         exercise("vmdk", new MemoryByteSource("fuzz.vmdk", data));
     }
 
+    /** The input as it is, then with its checksums made right so that mutations get past them. */
     @FuzzTest
     void vhd(byte[] data) throws IOException {
         exercise("vhd", new MemoryByteSource("fuzz.vhd", data));
+        byte[] sealed = data.clone();
+        VhdSamples.sealChecksums(sealed);
+        if (!Arrays.equals(sealed, data)) {
+            exercise("vhd", new MemoryByteSource("fuzz.vhd", sealed));
+        }
     }
 
-    /** VHDX structures sit 1 MiB apart: the input is an {@link OverlaySource} encoding. */
+    /**
+     * VHDX structures sit 1 MiB apart: the input is an {@link OverlaySource} encoding. As for
+     * VHD, it is tried as it is and with its header and region table CRCs made right.
+     */
     @FuzzTest
     void vhdx(byte[] data) throws IOException {
-        exercise("vhdx", OverlaySource.decode(data));
+        OverlaySource source = OverlaySource.decode(data);
+        exercise("vhdx", source);
+        byte[] prefix = new byte[(int) Math.min(source.size(), VhdxSamples.CHECKSUMMED_PREFIX)];
+        source.readFully(0, ByteBuffer.wrap(prefix));
+        byte[] sealed = prefix.clone();
+        VhdxSamples.sealChecksums(sealed);
+        if (!Arrays.equals(sealed, prefix)) {
+            exercise("vhdx", source.patched(0, sealed));
+        }
     }
 
     @FuzzTest

@@ -70,6 +70,14 @@ final class OverlaySource implements ByteSource {
         return true;
     }
 
+    /** A copy with {@code bytes} written at {@code offset}. */
+    OverlaySource patched(long offset, byte[] bytes) {
+        OverlaySource copy = new OverlaySource(size);
+        copy.chunks.putAll(chunks);
+        copy.put(offset, bytes);
+        return copy;
+    }
+
     private void put(long offset, byte[] bytes) {
         if (offset >= size || bytes.length == 0) {
             return;
