@@ -231,7 +231,8 @@ final class ConfigNode {
             throw new ConfigException(keyPath(key), "is not a URL (" + redactUserInfo(s) + ")");
         }
         if (u.getScheme() == null || !schemes.contains(u.getScheme().toLowerCase(Locale.ROOT))) {
-            throw new ConfigException(keyPath(key), "must be a URL with scheme " + String.join(" or ", schemes));
+            throw new ConfigException(keyPath(key), "must be a URL with scheme "
+                    + String.join(" or ", new java.util.TreeSet<>(schemes)));
         }
         return u;
     }
