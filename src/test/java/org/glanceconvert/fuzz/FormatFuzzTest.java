@@ -30,10 +30,10 @@ import org.glanceconvert.inspect.Inspector;
  * <p>{@code mvn test} replays the inputs under
  * {@code src/test/resources/org/glanceconvert/fuzz/FormatFuzzTestInputs/<target>/}: the seeds
  * {@link FuzzSeeds} writes and every finding fixed so far. Fuzzing for real, one target per run:
- * {@code mvn -Pfuzz test -Dtest=FormatFuzzTest#qcow2 -Dfuzz.duration=10m} (README, "Reliability").
+ * {@code mvn -Pfuzz test -Dfuzz.test=FormatFuzzTest#qcow2 -Dfuzz.seconds=600} (README, "Reliability").
  */
 class FormatFuzzTest {
-    /** The defaults, with the one deliberately small cap a fuzzer would otherwise hit slowly. */
+    /** The limits the commands use by default. */
     private static final Limits LIMITS = Limits.DEFAULT;
     /** An extent walk stops here: a legitimate 16 TiB disk of small blocks has billions. */
     private static final int MAX_EXTENTS = 4096;
