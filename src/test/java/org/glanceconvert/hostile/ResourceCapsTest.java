@@ -20,12 +20,15 @@ import org.glanceconvert.format.vdi.VdiSamples;
 import org.glanceconvert.format.vhd.VhdSamples;
 import org.glanceconvert.format.vhdx.VhdxSamples;
 import org.glanceconvert.format.vmdk.VmdkSamples;
+import org.glanceconvert.format.DiskFormats;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.MemoryByteSource;
+import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.Finding;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.inspect.Inspector;
+import org.glanceconvert.testing.QemuImg;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,6 +166,45 @@ class ResourceCapsTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(List.of("limits.time"), report.problems().stream().map(Finding::check).toList());
         assertTrue(millis < 2000, "stopped after " + millis + " ms");
+    }
+
+    /** Reads of 512 bytes, round robin over four L2 tables, {@code rounds} times; returns source reads. */
+    private static long roundRobinReads(Path image, Limits limits, int rounds) throws IOException {
+        RecordingSource counted = new RecordingSource(new MemoryByteSource("q", Files.readAllBytes(image))) {
+            long calls;
+
+            @Override
+            public synchronized int read(long position, ByteBuffer dst) throws IOException {
+                calls++;
+                total = calls;
+                return super.read(position, dst);
+            }
+        };
+        try (VirtualDisk disk = DiskFormats.byName("qcow2").orElseThrow().open(counted, limits)) {
+            long before = counted.total;
+            for (int r = 0; r < rounds; r++) {
+                for (long table = 0; table < 4; table++) {
+                    disk.read(table * 32 * 1024, ByteBuffer.allocate(512));
+                }
+            }
+            return counted.total - before;
+        }
+    }
+
+    @Test
+    void cacheCapBoundsTheMetadataTablesAnOpenImageKeeps() throws IOException {
+        QemuImg.assumeAvailable();
+        // 512-byte clusters: one L2 table maps 32 KiB; data in four of them
+        Path image = QemuImg.create(dir.resolve("four-l2.qcow2"), "qcow2", "cluster_size=512", 128 * 1024);
+        for (int table = 0; table < 4; table++) {
+            QemuImg.write(image, "qcow2", table + 1, table * 32L * 1024, 512);
+        }
+        // The default cache keeps all four tables: after the first round, only data is read.
+        long roomy = roundRobinReads(image, Limits.DEFAULT, 3);
+        assertEquals(3 * 4 + 4, roomy, "4 data reads a round, each table read once");
+        // A cache of 512 bytes keeps two tables (the floor): a round robin over four misses every time.
+        long tight = roundRobinReads(image, Limits.DEFAULT.withMaxCacheBytes(512), 3);
+        assertEquals(3 * 4 * 2, tight, "each access re-reads its table");
     }
 
     // ---- the options, through the real command line
