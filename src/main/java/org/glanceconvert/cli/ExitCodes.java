@@ -1,6 +1,8 @@
 package org.glanceconvert.cli;
 
+import java.io.EOFException;
 import java.io.IOException;
+import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -19,13 +21,20 @@ public final class ExitCodes {
     }
 
     static int forException(Throwable t) {
-        return t instanceof ImageFormatException ? NO : ERROR;
+        return t instanceof ImageFormatException || t instanceof EOFException ? NO : ERROR;
     }
 
     static int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         String prefix = "glance-convert " + cli.getCommandName() + ": ";
         if (e instanceof ImageFormatException ife) {
-            cli.getErr().println(prefix + ife.getMessage() + " [" + ife.check().id() + "]");
+            String id = "[" + ife.check().id() + "]";
+            cli.getErr().println(prefix + ife.getMessage() + (ife.getMessage().contains(id) ? "" : " " + id));
+            return NO;
+        }
+        if (e instanceof EOFException) {
+            // A structure the image describes lies past its end: the image is truncated, not unreadable.
+            cli.getErr().println(prefix + "the image ends before a structure it describes: " + e.getMessage()
+                    + " [" + Check.FORMAT_TRUNCATED.id() + "]");
             return NO;
         }
         if (e instanceof IOException) {

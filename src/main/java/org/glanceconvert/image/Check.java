@@ -17,7 +17,6 @@ public enum Check {
     LIMITS_VIRTUAL_SIZE("limits.virtual_size", "virtual size above the configured maximum"),
     LIMITS_TABLE_SIZE("limits.table_size", "a metadata table larger than the configured maximum"),
     LIMITS_DESCRIPTOR_SIZE("limits.descriptor_size", "a descriptor larger than the configured maximum"),
-    LIMITS_DECOMPRESSION("limits.decompression", "compressed data inflating past its bound"),
     LIMITS_READ_BYTES("limits.read_bytes", "inspection would read more than the configured maximum"),
     LIMITS_TIME("limits.time", "inspection took longer than the configured maximum"),
     PARTITION_MBR("partition.mbr", "an MBR partition table that fails sanity checks"),

@@ -44,18 +44,33 @@ public final class Inspector {
     public InspectionReport inspect(ByteSource source, String filename, String declared) throws IOException {
         BudgetedByteSource budgeted = new BudgetedByteSource(source, limits);
         List<DiskFormat> matching = new ArrayList<>();
-        for (DiskFormat format : formats) {
-            if (safeMatch(format, budgeted)) {
-                matching.add(format);
+        FormatReport report;
+        try {
+            for (DiskFormat format : formats) {
+                if (safeMatch(format, budgeted)) {
+                    matching.add(format);
+                }
             }
+        } catch (ImageFormatException e) {
+            // The read or time budget ran out while probing signatures: what the bytes are is not
+            // known for sure (reported as the first match so far, or raw), and that alone makes
+            // the image unsafe.
+            DiskFormat first = matching.isEmpty() ? DiskFormats.raw() : matching.get(0);
+            report = new FormatReport(first.name()).problem(Finding.of(e));
+            return report(source, filename, declared, report);
         }
         DiskFormat chosen = matching.isEmpty() ? DiskFormats.raw() : matching.get(0);
-        FormatReport report = inspectWith(chosen, budgeted);
+        report = inspectWith(chosen, budgeted);
         if (matching.size() > 1) {
             report.problem(Check.FORMAT_MULTIPLE_MATCH, "signatures of "
                     + String.join(" and ", matching.stream().map(DiskFormat::name).toList())
                     + " all match: the image is crafted to be read differently by different tools");
         }
+        return report(source, filename, declared, report);
+    }
+
+    private static InspectionReport report(ByteSource source, String filename, String declared, FormatReport report)
+            throws IOException {
         String declaredName = declared == null ? null : DiskFormats.canonicalName(declared);
         return new InspectionReport(
                 filename,

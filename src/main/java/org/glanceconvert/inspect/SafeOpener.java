@@ -42,8 +42,11 @@ public final class SafeOpener {
         }
         if (!report.safe()) {
             Finding first = report.problems().get(0);
-            throw new ImageFormatException(checkOf(first), filename + " is unsafe: " + first.message()
-                    + (report.problems().size() > 1 ? " (and " + (report.problems().size() - 1) + " more problems)" : ""));
+            StringBuilder reasons = new StringBuilder();
+            for (Finding p : report.problems()) {
+                reasons.append(reasons.length() == 0 ? "" : "; ").append(p.message()).append(" [").append(p.check()).append(']');
+            }
+            throw new ImageFormatException(checkOf(first), filename + " is unsafe: " + reasons);
         }
         DiskFormat format = DiskFormats.byName(report.format()).orElseThrow(() -> new ImageFormatException(
                 Check.FORMAT_UNSUPPORTED, filename + ": no reader for format " + report.format()));

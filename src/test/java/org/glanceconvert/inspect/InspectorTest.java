@@ -74,7 +74,7 @@ class InspectorTest {
 
     @Test
     void readBudgetStopsAnInspection() throws IOException {
-        Limits tiny = new Limits(Limits.TiB, Limits.MiB, Limits.MiB, Limits.MiB, 100, 32, 1000);
+        Limits tiny = new Limits(Limits.TiB, Limits.MiB, Limits.MiB, Limits.MiB, 32, 1000);
         byte[] b = new byte[512];
         b[0] = 'A';
         InspectionReport r = new Inspector(tiny, formats).inspect(new MemoryByteSource("x", b), "x", null);

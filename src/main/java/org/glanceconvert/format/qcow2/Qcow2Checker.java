@@ -40,6 +40,8 @@ final class Qcow2Checker {
     private final Map<Check, Integer> counts = new EnumMap<>(Check.class);
     private final StoredRefcounts stored;
     private ClusterUsage usage;
+    private final ClusterDecompressor decompressor;
+    private byte[] cluster;
 
     private Qcow2Checker(ByteSource source, Limits limits, Qcow2Inspection inspection, List<Finding> problems) {
         this.source = source;
@@ -49,6 +51,7 @@ final class Qcow2Checker {
         this.g = inspection.geometry;
         this.problems = problems;
         this.stored = new StoredRefcounts(source, g, inspection.refcountTable, limits);
+        this.decompressor = ClusterDecompressor.forType(g.compressionType);
     }
 
     static List<Finding> check(ByteSource source, Limits limits) throws IOException {
@@ -164,6 +167,7 @@ final class Qcow2Checker {
                 long sectors = ((entry >>> g.compressedSizeShift) & g.compressedSizeMask) + 1;
                 mark(start, Math.min(sectors * 512, g.fileSize - start), Role.DATA, references,
                         "compressed data");
+                decompress(offset, index, entry);
                 continue;
             }
             String problem = L2Entry.standardProblem(g, entry, bitmap);
@@ -194,6 +198,20 @@ final class Qcow2Checker {
                             + Long.toUnsignedString(refcount) + " but the COPIED flag " + (copied ? "set" : "clear"));
                 }
             }
+        }
+    }
+
+    /** Reading would decompress the cluster: check finds what reading would find. */
+    private void decompress(long table, int index, long entry) throws IOException {
+        int length = L2Entry.compressedBytesInFile(g, entry);
+        byte[] input = SourceReads.readBytes(source, g.compressedOffset(entry), length, "compressed cluster");
+        if (cluster == null) {
+            cluster = new byte[g.clusterSize];
+        }
+        try {
+            decompressor.decompress(input, length, cluster);
+        } catch (ImageFormatException e) {
+            problem(Check.QCOW2_COMPRESSED_CLUSTER, where(table, index, entry) + ": " + e.getMessage());
         }
     }
 

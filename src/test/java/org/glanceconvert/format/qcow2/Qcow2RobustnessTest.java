@@ -151,7 +151,7 @@ class Qcow2RobustnessTest {
     void checkRefusesAUsageMapAboveTheTableLimit() throws IOException {
         CraftedQcow2 c = new CraftedQcow2(9, false);
         c.truncate(2000 * 512);
-        Limits small = new Limits(Limits.TiB, 1024, Limits.MiB, Limits.MiB, 1024, Limits.GiB, 30_000);
+        Limits small = new Limits(Limits.TiB, 1024, Limits.MiB, Limits.MiB, Limits.GiB, 30_000);
         assertEquals(List.of(), FORMAT.inspect(c.source(), small).problems());
         assertEquals(List.of(Check.LIMITS_TABLE_SIZE.id()), Qcow2HostileTest.ids(FORMAT.check(c.source(), small)));
         // within the default limits the same image is fine (the extra clusters are unused and free)
@@ -165,7 +165,7 @@ class Qcow2RobustnessTest {
         Path image = QemuImg.convert(raw, "raw", dir.resolve("c.qcow2"), "qcow2",
                 "cluster_size=4096,compression_type=zstd", "-c");
         byte[] content = Files.readAllBytes(raw);
-        Limits tiny = new Limits(Limits.TiB, 32 << 20, Limits.MiB, 8192, 1024, Limits.GiB, 30_000);
+        Limits tiny = new Limits(Limits.TiB, 32 << 20, Limits.MiB, 8192, Limits.GiB, 30_000);
         try (VirtualDisk disk = FORMAT.open(new MemoryByteSource("c", Files.readAllBytes(image)), tiny)) {
             List<Thread> threads = new ArrayList<>();
             List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());

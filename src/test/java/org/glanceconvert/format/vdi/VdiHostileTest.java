@@ -172,7 +172,7 @@ class VdiHostileTest {
     void hugeBlockMapHitsTheTableLimitBeforeAnythingIsRead() throws IOException {
         // 0x3fffffff entries (4 GiB of map) for a 4 MiB disk
         assertRefused(edited(b -> b.putInt(0x180, 0x3fffffff)), Check.LIMITS_TABLE_SIZE);
-        Limits small = new Limits(Limits.TiB, 8, Limits.MiB, Limits.MiB, 100, Limits.GiB, 10_000);
+        Limits small = new Limits(Limits.TiB, 8, Limits.MiB, Limits.MiB, Limits.GiB, 10_000);
         assertRefused(validImage(), Check.LIMITS_TABLE_SIZE, small);
     }
 

@@ -88,7 +88,7 @@ class VhdQemuTest extends QemuOracleTest {
         Path reference = QemuImg.convert(vhd, "vpc", dir.resolve("ref.raw"), "raw", null);
         byte[] expected = Files.readAllBytes(reference);
         // A tiny cache makes the threads evict each other's BAT pages and bitmaps.
-        Limits smallCache = new Limits(Limits.TiB, Limits.MiB, Limits.MiB, 8 * Limits.KiB, 100, Limits.GiB, 10_000);
+        Limits smallCache = new Limits(Limits.TiB, Limits.MiB, Limits.MiB, 8 * Limits.KiB, Limits.GiB, 10_000);
         try (ByteSource source = FileByteSource.open(vhd); VirtualDisk disk = VHD.open(source, smallCache)) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {

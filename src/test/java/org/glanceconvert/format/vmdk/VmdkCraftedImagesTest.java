@@ -126,7 +126,7 @@ class VmdkCraftedImagesTest {
     void concurrentReadsAgree() throws Exception {
         CraftedVmdk crafted = twoTables(new CraftedVmdk());
         byte[] expected = crafted.expectedContent();
-        Limits smallCache = new Limits(Limits.TiB, Limits.MiB, Limits.MiB, 16 * 1024, 1024, Limits.GiB, 30_000);
+        Limits smallCache = new Limits(Limits.TiB, Limits.MiB, Limits.MiB, 16 * 1024, Limits.GiB, 30_000);
         for (byte[] image : List.of(crafted.buildMonolithicSparse(), crafted.buildStreamOptimized())) {
             try (VirtualDisk disk = new VmdkFormat().open(new MemoryByteSource("x", image), smallCache)) {
                 ExecutorService pool = Executors.newFixedThreadPool(4);

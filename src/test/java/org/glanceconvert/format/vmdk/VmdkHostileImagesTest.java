@@ -179,8 +179,8 @@ class VmdkHostileImagesTest {
         assertTrue(problem(report, Check.LIMITS_DESCRIPTOR_SIZE).contains("104857600"));
         assertTrue(largestRead.get() <= 4 * SECTOR, "largest read " + largestRead.get());
 
-        Limits exact = new Limits(Limits.TiB, Limits.MiB, 4 * SECTOR, Limits.MiB, 1024, Limits.GiB, 30_000);
-        Limits tight = new Limits(Limits.TiB, Limits.MiB, 4 * SECTOR - 1, Limits.MiB, 1024, Limits.GiB, 30_000);
+        Limits exact = new Limits(Limits.TiB, Limits.MiB, 4 * SECTOR, Limits.MiB, Limits.GiB, 30_000);
+        Limits tight = new Limits(Limits.TiB, Limits.MiB, 4 * SECTOR - 1, Limits.MiB, Limits.GiB, 30_000);
         byte[] normal = sparse().buildMonolithicSparse();
         assertTrue(inspect(normal, exact).safe());
         problem(inspect(normal, tight), Check.LIMITS_DESCRIPTOR_SIZE);

@@ -34,7 +34,7 @@ class VmdkLargeDiskTest {
         assertTrue(report.safe(), report.problems().toString());
         assertEquals(Limits.TiB, report.virtualSize());
 
-        Limits smallCache = new Limits(16 * Limits.TiB, 32 * Limits.MiB, Limits.MiB, 64 * 1024, 1024,
+        Limits smallCache = new Limits(16 * Limits.TiB, 32 * Limits.MiB, Limits.MiB, 64 * 1024,
                 Limits.GiB, 30_000);
         try (VirtualDisk disk = new VmdkFormat().open(new MemoryByteSource("big.vmdk", image), smallCache)) {
             List<Extent> extents = new ArrayList<>();
