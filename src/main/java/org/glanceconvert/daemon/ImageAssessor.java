@@ -27,10 +27,14 @@ public final class ImageAssessor {
         this.workDir = workDir;
     }
 
-    /** The assessor the daemon would use with this configuration. */
-    public static ImageAssessor of(DaemonConfig config) {
+    /**
+     * The assessor the daemon would use with this configuration, staging (when Glance serves no
+     * range reads) under {@code stagingRoot} instead of the daemon's work directory, so that a
+     * running daemon's files are never touched.
+     */
+    public static ImageAssessor of(DaemonConfig config, java.nio.file.Path stagingRoot) {
         return new ImageAssessor(new CopyIds(config.idNamespace()),
-                Limits.DEFAULT.withMaxVirtualSize(config.maxVirtualSize()), new WorkDir(config.workDir(), config.workDirMinFree()));
+                Limits.DEFAULT.withMaxVirtualSize(config.maxVirtualSize()), new WorkDir(stagingRoot, config.workDirMinFree()));
     }
 
     public WorkDir workDir() {
