@@ -59,6 +59,7 @@ public final class CatalogAudit {
         List<AuditEntry> entries = new ArrayList<>(candidates.size());
         AuditSummary summary = new AuditSummary();
         int total = candidates.size();
+        progress.start();
         for (Candidate c : candidates) {
             AuditEntry e = assess(c.cloud().settings(), c.cloud().client(), c.image());
             entries.add(e);

@@ -13,7 +13,7 @@ public final class Progress {
     private final boolean terminal;
     private final long intervalNanos;
     private final LongSupplier nanoTime;
-    private final long started;
+    private long started;
     private long lastPrinted;
 
     public Progress(PrintWriter err, boolean terminal, long intervalNanos, LongSupplier nanoTime) {
@@ -29,6 +29,12 @@ public final class Progress {
     public static Progress forStderr(PrintWriter err) {
         boolean terminal = System.console() != null;
         return new Progress(err, terminal, terminal ? 200_000_000L : 10_000_000_000L, System::nanoTime);
+    }
+
+    /** Restarts the clock once the catalog is listed: the rate is of inspection, not of logging in. */
+    public void start() {
+        started = nanoTime.getAsLong();
+        lastPrinted = started;
     }
 
     public void update(long done, long total) {
