@@ -45,7 +45,7 @@ public final class AuditRun {
                 connected.add(new CatalogAudit.AuditedCloud(c,
                         GlanceClient.connect(cloudsYaml.entry(c.cloud()), ClientOptions.defaults())));
             }
-            return new CatalogAudit(ImageAssessor.of(config, staging)).run(connected, since, limit, progress);
+            return new CatalogAudit(ImageAssessor.of(config, staging), config.concurrency()).run(connected, since, limit, progress);
         } finally {
             connected.forEach(c -> c.client().close());
             deleteTree(staging);

@@ -6,6 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.glanceconvert.config.CloudSettings;
 import org.glanceconvert.daemon.Decision;
 import org.glanceconvert.daemon.ImageAssessor;
@@ -18,6 +22,8 @@ import org.glanceconvert.glance.GlanceException;
 import org.glanceconvert.glance.ImageQuery;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.log.Action;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code glance-convert audit}: one pass over the existing catalog of each cloud (every image,
@@ -25,6 +31,7 @@ import org.glanceconvert.log.Action;
  * daemon's decision table, without changing anything in Glance: it only lists, GETs and reads.
  */
 public final class CatalogAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogAudit.class);
     /** One configured cloud and its client. */
     public record AuditedCloud(CloudSettings settings, GlanceClient client) {
     }
@@ -34,9 +41,12 @@ public final class CatalogAudit {
     }
 
     private final ImageAssessor assessor;
+    private final int concurrency;
 
-    public CatalogAudit(ImageAssessor assessor) {
+    /** @param concurrency images inspected at once (the daemon's {@code concurrency}) */
+    public CatalogAudit(ImageAssessor assessor, int concurrency) {
         this.assessor = assessor;
+        this.concurrency = Math.max(1, concurrency);
     }
 
     /**
@@ -60,14 +70,42 @@ public final class CatalogAudit {
         AuditSummary summary = new AuditSummary();
         int total = candidates.size();
         progress.start();
-        for (Candidate c : candidates) {
-            AuditEntry e = assess(c.cloud().settings(), c.cloud().client(), c.image());
-            entries.add(e);
-            summary.add(e);
-            progress.update(entries.size(), total);
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "audit");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<AuditEntry>> pending = new ArrayList<>(total);
+            for (Candidate c : candidates) {
+                pending.add(pool.submit(() -> assessOrFail(c.cloud().settings(), c.cloud().client(), c.image())));
+            }
+            // Collected in listing order, so the report does not depend on timing.
+            for (Future<AuditEntry> f : pending) {
+                AuditEntry e = await(f);
+                entries.add(e);
+                summary.add(e);
+                progress.update(entries.size(), total);
+            }
+        } finally {
+            pool.shutdownNow();
         }
         progress.finish(entries.size(), total);
         return new Result(entries, summary);
+    }
+
+    private static AuditEntry await(Future<AuditEntry> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("audit interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private record Candidate(AuditedCloud cloud, GlanceImage image) {
@@ -96,6 +134,18 @@ public final class CatalogAudit {
             }
         }
         return out;
+    }
+
+    /** A bug met on one image is that image's {@code fail}, logged with its trace; the audit goes on. */
+    private AuditEntry assessOrFail(CloudSettings cloud, GlanceClient client, GlanceImage image) {
+        try {
+            return assess(cloud, client, image);
+        } catch (RuntimeException e) {
+            LOG.error("cloud {}: image {}: unexpected error", cloud.name(), image.id(), e);
+            return new AuditEntry(cloud.name(), image.id(), image.name(), image.owner(), image.status(), image.isHidden(),
+                    image.diskFormat(), null, null, null, image.size(), null, null, Action.FAIL, null,
+                    "internal error: " + e, ReadPath.NONE, 0, null);
+        }
     }
 
     /** One image: the daemon's facts, rules, inspection and decision; nothing written. */

@@ -106,7 +106,7 @@ class AuditReadPathWireMockTest {
         try (GlanceClient client = GlanceClient.connect(cloud, ClientOptions.defaults()
                 .withRetry(RetryPolicy.defaults().withAttempts(2).withSleeper(d -> { }))
                 .withReadTimeout(Duration.ofSeconds(5)))) {
-            result = new CatalogAudit(ImageAssessor.of(cfg, staging)).run(
+            result = new CatalogAudit(ImageAssessor.of(cfg, staging), 2).run(
                     List.of(new CatalogAudit.AuditedCloud(cfg.clouds().get(0), client)), null, null,
                     new Progress(new PrintWriter(new StringWriter()), false, 0, System::nanoTime));
         }
