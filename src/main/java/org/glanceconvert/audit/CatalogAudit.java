@@ -133,6 +133,9 @@ public final class CatalogAudit {
                 throw e.getCause();
             }
         }
+        // Hidden and visible images interleaved by age, so --limit keeps the oldest of both.
+        out.sort(java.util.Comparator.comparing(GlanceImage::createdAt, java.util.Comparator.nullsLast(
+                java.util.Comparator.naturalOrder())).thenComparing(GlanceImage::id));
         return out;
     }
 

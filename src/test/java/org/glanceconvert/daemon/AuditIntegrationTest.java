@@ -147,6 +147,22 @@ class AuditIntegrationTest {
             assertEquals(result.entries().size(), summary.path("read").path("range").asLong()
                     + summary.path("read").path("none").asLong(), "nothing streamed: " + summary);
 
+            // --limit keeps the oldest (created_at, then id), hidden or not
+            CatalogAudit.Result firstThree = AuditRun.run(cfg, clouds, AuditRun.select(cfg, null), began, 3,
+                    new Progress(new PrintWriter(new StringWriter()), false, 0, System::nanoTime));
+            assertEquals(result.entries().subList(0, 3).stream().map(AuditEntry::id).toList(),
+                    firstThree.entries().stream().map(AuditEntry::id).toList());
+            assertEquals(3, firstThree.summary().images());
+            List<String> listed = CatalogAudit.list(it.service, began).stream().map(GlanceImage::id).toList();
+            assertEquals(listed, result.entries().stream().map(AuditEntry::id).toList(), "listing order");
+            List<GlanceImage> all = CatalogAudit.list(it.service, began);
+            for (int i = 1; i < all.size(); i++) {
+                GlanceImage a = all.get(i - 1);
+                GlanceImage b = all.get(i);
+                assertTrue(a.createdAt().isBefore(b.createdAt())
+                        || a.createdAt().equals(b.createdAt()) && a.id().compareTo(b.id()) < 0, "oldest first: " + all);
+            }
+
             assertEquals(before, changedSince(it, began), "audit changes nothing in Glance");
 
             // run --dry-run on the same catalog: decides the same and changes nothing either.
