@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Finds out what OpenStack Glance images really are and converts them to the cloud's format.",
         subcommands = {InspectCommand.class, ConvertCommand.class, CompareCommand.class, MapCommand.class,
-                CheckCommand.class, LogCommand.class, RunCommand.class})
+                CheckCommand.class, LogCommand.class, RunCommand.class, AuditCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -3,13 +3,13 @@ package org.glanceconvert.cli;
 import java.util.Locale;
 
 /** Byte counts for people, the way qemu-img prints them. */
-final class Sizes {
+public final class Sizes {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private Sizes() {
     }
 
-    static String human(long bytes) {
+    public static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }

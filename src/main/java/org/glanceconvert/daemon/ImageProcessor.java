@@ -1,8 +1,6 @@
 package org.glanceconvert.daemon;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.glanceconvert.config.OnUnsafe;
 import org.glanceconvert.config.OriginalPolicy;
@@ -15,7 +13,6 @@ import org.glanceconvert.glance.JsonPatch;
 import org.glanceconvert.glance.RetryPolicy;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
-import org.glanceconvert.inspect.Inspector;
 import org.glanceconvert.log.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +34,11 @@ final class ImageProcessor {
     enum Outcome { DONE, LATER, RETRY }
 
     private final Services s;
+    private final ImageAssessor assessor;
 
     ImageProcessor(Services services) {
         this.s = services;
+        this.assessor = new ImageAssessor(services.ids, services.limits, services.workDir);
     }
 
     Outcome process(Cloud cloud, String imageId) {
@@ -61,7 +60,7 @@ final class ImageProcessor {
             return Outcome.DONE;
         }
         ImageFacts facts = facts(cloud, image);
-        Optional<Decision> early = DecisionTable.before(facts);
+        Optional<Decision> early = assessor.before(facts);
         if (early.isPresent()) {
             noteEarlySkip(cloud, image, early.get().reason());
             return Outcome.DONE;
@@ -95,13 +94,13 @@ final class ImageProcessor {
         s.metrics.seen(cloud.name());
         RecordDraft draft = new RecordDraft(cloud.name(), image, s.dryRun());
         try (java.io.Closeable ignored = s.inFlight();
-             ImageBytes bytes = ImageBytes.open(client, image, s.workDir, cloud.name())) {
-            InspectionReport report = new Inspector(s.limits).inspect(bytes.source(), label(image), image.diskFormat());
+             ImageBytes bytes = assessor.open(client, image, cloud.name())) {
+            InspectionReport report = assessor.inspect(bytes, image);
             draft.inspected(report).bytesIn(bytes.bytesIn());
             if (bytes.staged()) {
                 draft.durations(bytes.downloadMillis(), null, null);
             }
-            Decision decision = DecisionTable.after(facts, report, plan.choice());
+            Decision decision = assessor.after(facts, report, plan.choice());
             draft.decided(decision);
             if (s.dryRun()) {
                 draft.result("dry run: would " + decision.action().id());
@@ -161,8 +160,8 @@ final class ImageProcessor {
                 client.delete(copy.id());
                 return Outcome.DONE;
             }
-            try (ImageBytes bytes = ImageBytes.open(client, original, s.workDir, cloud.name())) {
-                InspectionReport report = new Inspector(s.limits).inspect(bytes.source(), label(original), original.diskFormat());
+            try (ImageBytes bytes = assessor.open(client, original, cloud.name())) {
+                InspectionReport report = assessor.inspect(bytes, original);
                 draft.inspected(report);
                 if (!report.safe()) {
                     throw new CopyVerifier.VerificationException("the original reads as unsafe now");
@@ -222,22 +221,13 @@ final class ImageProcessor {
         s.record(draft.result(deactivate ? "rejected, deactivated" : "rejected, tagged " + CopyMetadata.UNSAFE_TAG));
     }
 
-    /**
-     * The image's facts for the decision table. A {@code glance_convert_source_id} on an image
-     * that is not provably our copy (its id is not derived from our secret namespace) is ignored:
-     * otherwise anyone could exempt an image from inspection by setting that property.
-     */
+    /** The image's facts for the decision table; a forged {@code glance_convert_source_id} is ignored (and said once). */
     ImageFacts facts(Cloud cloud, GlanceImage image) {
-        Map<String, String> props = new HashMap<>(image.userProperties());
-        if (props.containsKey(Properties.SOURCE_ID) && !s.ids.isOurCopy(image)) {
-            if (s.once.first(image.id() + "|forged-source")) {
-                LOG.warn("cloud {}: image {} carries {} but is not a copy glance-convert made; inspecting it like any image",
-                        cloud.name(), image.id(), Properties.SOURCE_ID);
-            }
-            props.remove(Properties.SOURCE_ID);
+        if (assessor.forgedSource(image) && s.once.first(image.id() + "|forged-source")) {
+            LOG.warn("cloud {}: image {} carries {} but is not a copy glance-convert made; inspecting it like any image",
+                    cloud.name(), image.id(), Properties.SOURCE_ID);
         }
-        return new ImageFacts(image.id(), image.name(), image.owner(), image.status(), image.diskFormat(),
-                image.containerFormat(), image.size(), props, image.tags().stream().toList());
+        return assessor.facts(image);
     }
 
     /** Pre-download skips are logged once per process and not written to Glance. */
