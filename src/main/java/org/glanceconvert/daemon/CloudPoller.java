@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.glanceconvert.glance.GlanceImage;
 import org.glanceconvert.glance.ImageQuery;
+import org.glanceconvert.notify.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,19 +144,41 @@ final class CloudPoller {
         }
         pending.put(id, updated == null ? Instant.EPOCH : updated);
         try {
-            workers.submit(() -> runProcess(id, updated));
+            workers.submit(() -> runProcess(id, updated, Settlement.none()));
         } catch (RejectedExecutionException e) {
             pending.remove(id); // shutting down
         }
     }
 
-    private void runProcess(String id, Instant updated) {
+    /**
+     * An image event from the bus: the image goes to the workers now, and the delivery is
+     * settled once its decision or claim is recorded. An image already queued or in progress
+     * here is settled at once: this replica records its decision. When stopping, the delivery is
+     * left unsettled, and the broker hands it to another replica.
+     */
+    void notified(String id, Settlement settlement) {
+        if (s.stopping) {
+            return;
+        }
+        if (pending.putIfAbsent(id, s.clock.instant()) != null) {
+            settlement.run();
+            return;
+        }
+        handled.remove(id);
+        try {
+            workers.submit(() -> runProcess(id, null, settlement));
+        } catch (RejectedExecutionException e) {
+            pending.remove(id);
+        }
+    }
+
+    private void runProcess(String id, Instant updated, Settlement settlement) {
         ImageProcessor.Outcome outcome = ImageProcessor.Outcome.RETRY;
         try {
             if (s.stopping) {
                 return;
             }
-            outcome = processor.process(cloud, id);
+            outcome = processor.process(cloud, id, settlement);
         } finally {
             finished(id, updated, outcome);
         }
