@@ -132,6 +132,28 @@ final class CloudPoller {
         handled.entrySet().removeIf(e -> !listed.contains(e.getKey()) && e.getValue().isBefore(oldest));
     }
 
+    /**
+     * The janitor on its own when polls are rare (notifications flow): a replica killed
+     * mid-conversion must be taken over once its lease expires, not at the next safety poll.
+     */
+    void janitorIfDue() {
+        if (s.stopping || s.dryRun()) {
+            return;
+        }
+        Instant now = s.clock.instant();
+        if (now.isBefore(lastJanitor.plus(janitorInterval))) {
+            return;
+        }
+        try {
+            janitor();
+            lastJanitor = now;
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cloud {}: looking for abandoned copies failed: {}", cloud.name(), Failures.describe(e));
+        } catch (RuntimeException e) {
+            LOG.error("cloud {}: looking for abandoned copies failed", cloud.name(), e);
+        }
+    }
+
     /** Hands an image to the workers unless it is queued already or was handled as it is now. */
     void consider(GlanceImage image) {
         if (s.stopping) {

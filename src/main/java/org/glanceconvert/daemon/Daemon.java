@@ -171,6 +171,8 @@ public final class Daemon implements AutoCloseable {
                 if (pace.due(now, listener.connected())) {
                     pace.polled(now);
                     poller.poll();
+                } else {
+                    poller.janitorIfDue();
                 }
             }, 0, tick, TimeUnit.MILLISECONDS));
             listener.start();
