@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("integration")
 class NotificationsIntegrationTest {
-    private static final String SLOW_POLL = "poll_interval: 10m\n";
+    private static final String SLOW_POLL = "poll_interval: 10m\nlease: 10m\n";
+    /** Short lease for takeovers; polls at the 10 s lease only while the bus is down (the safety poll is 10 min). */
+    private static final String SHORT_LEASE = "poll_interval: 10s\nlease: 10s\n";
 
     @TempDir
     Path dir;
@@ -173,7 +175,7 @@ class NotificationsIntegrationTest {
             try {
                 for (String name : List.of("pod-a", "pod-b")) {
                     Path pod = Files.createDirectories(dir.resolve(name));
-                    Path config = it.writeConfig(pod, SLOW_POLL,
+                    Path config = it.writeConfig(pod, SHORT_LEASE,
                             withNotifications(it.cloud("kill", "raw", "hide", "tag", null), amqpUrl(it), queue));
                     Path out = pod.resolve("out.log");
                     outputs.add(out);
@@ -229,7 +231,7 @@ class NotificationsIntegrationTest {
         try (DaemonIt it = new DaemonIt()) {
             Path qcow2 = smallQcow2(dir, "outage", 3);
             String queue = "glance-convert-it-" + it.run;
-            Path config = it.writeConfig(dir, SLOW_POLL,
+            Path config = it.writeConfig(dir, SHORT_LEASE,
                     withNotifications(it.cloud("outage", "raw", "hide", "tag", null), amqpUrl(it), queue));
             Broker broker = Broker.of(it);
             try (Daemon daemon = it.start(config, "outage-it")) {
