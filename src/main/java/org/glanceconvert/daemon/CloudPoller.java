@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class CloudPoller {
     private static final Logger LOG = LoggerFactory.getLogger(CloudPoller.class);
     private static final int PAGE_SIZE = 100;
+    /** How long an image named by a notification may take to show as active. */
+    private static final Duration ACTIVE_WAIT = Duration.ofSeconds(15);
+    private static final java.util.Set<String> SETTLING = java.util.Set.of("queued", "saving", "importing");
     /** Marks an original in {@link #pending} while the janitor cleans up its copy. */
     private static final Instant JANITOR = Instant.EPOCH.minusSeconds(1);
 
@@ -188,9 +191,34 @@ final class CloudPoller {
         }
         handled.remove(id);
         try {
-            workers.submit(() -> runProcess(id, null, settlement));
+            workers.submit(() -> {
+                awaitActive(id);
+                runProcess(id, null, settlement);
+            });
         } catch (RejectedExecutionException e) {
             pending.remove(id);
+        }
+    }
+
+    /**
+     * Glance sends {@code image.upload} (payload status active) before its database says active:
+     * read then, the image is still {@code saving}, and would be left alone with no further event
+     * to come if {@code image.activate} arrived meanwhile. So wait, briefly, for the status to settle.
+     */
+    private void awaitActive(String id) {
+        long end = System.nanoTime() + ACTIVE_WAIT.toNanos();
+        try {
+            while (!s.stopping && System.nanoTime() < end) {
+                GlanceImage image = cloud.client().get(id).orElse(null);
+                if (image == null || !SETTLING.contains(image.status())) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+        } catch (IOException e) {
+            // processing reads the image again and reports
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
