@@ -269,7 +269,9 @@ class NotificationsIntegrationTest {
     }
 
     private static List<String> uploadAtOnce(DaemonIt it, Path data, String cloud, int n) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
+        // Five at a time: the test Glance is one process (workers = 0) and times out under twenty
+        // parallel uploads on 2 cores; five keeps every replica's prefetch full all the same.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 5));
         try {
             List<Future<GlanceImage>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -278,7 +280,7 @@ class NotificationsIntegrationTest {
             }
             List<String> ids = new ArrayList<>();
             for (Future<GlanceImage> f : futures) {
-                ids.add(f.get(120, TimeUnit.SECONDS).id());
+                ids.add(f.get(300, TimeUnit.SECONDS).id());
             }
             return ids;
         } finally {
