@@ -243,9 +243,15 @@ class NotificationsIntegrationTest {
                 awaitFlow(daemon, "outage", false);
                 assertFalse(readyz(daemon).contains("\"notifications outage\"") && readyz(daemon).contains("consuming"),
                         readyz(daemon));
-                // Glance cannot send this image's events: only the poll after the broker returns finds it.
-                GlanceImage during = it.put(it.demo, "during", "qcow2", qcow2, n -> n.tag(it.tag("outage")));
+                // Glance's notifier (oslo retry = -1) holds the upload until the broker is back, then
+                // sends; the daemon meanwhile polls, and polls again at once when it reconnects.
+                ExecutorService uploader = Executors.newSingleThreadExecutor();
+                Future<GlanceImage> pending = uploader.submit(
+                        () -> it.put(it.demo, "during", "qcow2", qcow2, n -> n.tag(it.tag("outage"))));
+                Thread.sleep(2_000);
                 broker.start();
+                GlanceImage during = pending.get(120, TimeUnit.SECONDS);
+                uploader.shutdown();
 
                 awaitFlow(daemon, "outage", true);
                 GlanceImage after = it.put(it.demo, "after", "qcow2", qcow2, n -> n.tag(it.tag("outage")));
