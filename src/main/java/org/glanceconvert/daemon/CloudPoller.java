@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.glanceconvert.glance.GlanceImage;
 import org.glanceconvert.glance.ImageQuery;
+import org.glanceconvert.notify.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class CloudPoller {
     private static final Logger LOG = LoggerFactory.getLogger(CloudPoller.class);
     private static final int PAGE_SIZE = 100;
+    /** How long an image named by a notification may take to show as active. */
+    private static final Duration ACTIVE_WAIT = Duration.ofSeconds(15);
+    private static final java.util.Set<String> SETTLING = java.util.Set.of("queued", "saving", "importing");
     /** Marks an original in {@link #pending} while the janitor cleans up its copy. */
     private static final Instant JANITOR = Instant.EPOCH.minusSeconds(1);
 
@@ -131,6 +135,28 @@ final class CloudPoller {
         handled.entrySet().removeIf(e -> !listed.contains(e.getKey()) && e.getValue().isBefore(oldest));
     }
 
+    /**
+     * The janitor on its own when polls are rare (notifications flow): a replica killed
+     * mid-conversion must be taken over once its lease expires, not at the next safety poll.
+     */
+    void janitorIfDue() {
+        if (s.stopping || s.dryRun()) {
+            return;
+        }
+        Instant now = s.clock.instant();
+        if (now.isBefore(lastJanitor.plus(janitorInterval))) {
+            return;
+        }
+        try {
+            janitor();
+            lastJanitor = now;
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cloud {}: looking for abandoned copies failed: {}", cloud.name(), Failures.describe(e));
+        } catch (RuntimeException e) {
+            LOG.error("cloud {}: looking for abandoned copies failed", cloud.name(), e);
+        }
+    }
+
     /** Hands an image to the workers unless it is queued already or was handled as it is now. */
     void consider(GlanceImage image) {
         if (s.stopping) {
@@ -143,19 +169,66 @@ final class CloudPoller {
         }
         pending.put(id, updated == null ? Instant.EPOCH : updated);
         try {
-            workers.submit(() -> runProcess(id, updated));
+            workers.submit(() -> runProcess(id, updated, Settlement.none()));
         } catch (RejectedExecutionException e) {
             pending.remove(id); // shutting down
         }
     }
 
-    private void runProcess(String id, Instant updated) {
+    /**
+     * An image event from the bus: the image goes to the workers now, and the delivery is
+     * settled once its decision or claim is recorded. An image already queued or in progress
+     * here is settled at once: this replica records its decision. When stopping, the delivery is
+     * left unsettled, and the broker hands it to another replica.
+     */
+    void notified(String id, Settlement settlement) {
+        if (s.stopping) {
+            return;
+        }
+        if (pending.putIfAbsent(id, s.clock.instant()) != null) {
+            settlement.run();
+            return;
+        }
+        handled.remove(id);
+        try {
+            workers.submit(() -> {
+                awaitActive(id);
+                runProcess(id, null, settlement);
+            });
+        } catch (RejectedExecutionException e) {
+            pending.remove(id);
+        }
+    }
+
+    /**
+     * Glance sends {@code image.upload} (payload status active) before its database says active:
+     * read then, the image is still {@code saving}, and would be left alone with no further event
+     * to come if {@code image.activate} arrived meanwhile. So wait, briefly, for the status to settle.
+     */
+    private void awaitActive(String id) {
+        long end = System.nanoTime() + ACTIVE_WAIT.toNanos();
+        try {
+            while (!s.stopping && System.nanoTime() < end) {
+                GlanceImage image = cloud.client().get(id).orElse(null);
+                if (image == null || !SETTLING.contains(image.status())) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+        } catch (IOException e) {
+            // processing reads the image again and reports
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runProcess(String id, Instant updated, Settlement settlement) {
         ImageProcessor.Outcome outcome = ImageProcessor.Outcome.RETRY;
         try {
             if (s.stopping) {
                 return;
             }
-            outcome = processor.process(cloud, id);
+            outcome = processor.process(cloud, id, settlement);
         } finally {
             finished(id, updated, outcome);
         }

@@ -22,12 +22,14 @@ import org.glanceconvert.config.CloudSettings;
 import org.glanceconvert.config.CloudsYaml;
 import org.glanceconvert.config.ConfigException;
 import org.glanceconvert.config.DaemonConfig;
+import org.glanceconvert.config.NotificationSettings;
 import org.glanceconvert.glance.ClientOptions;
 import org.glanceconvert.glance.GlanceClient;
 import org.glanceconvert.log.ConversionLog;
 import org.glanceconvert.metrics.HealthServer;
 import org.glanceconvert.metrics.Metrics;
 import org.glanceconvert.metrics.ReadinessCheck;
+import org.glanceconvert.notify.NotificationListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** How often a cloud with notifications checks whether a poll is due. */
+    private static final Duration PACE_TICK = Duration.ofSeconds(2);
 
     private final DaemonConfig config;
     private final Services services;
@@ -50,12 +54,15 @@ public final class Daemon implements AutoCloseable {
     private final ConversionLog conversionLog;
     private final HealthServer health;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Per cloud with notifications configured; filled when polling starts. */
+    private final Map<String, NotificationListener> listeners;
     private boolean stopped;
 
     private Daemon(DaemonConfig config, Services services, List<Cloud> clouds, ThreadPoolExecutor workers,
                    ScheduledExecutorService scheduler, ScheduledExecutorService beats, ExecutorService producers,
-                   ConversionLog conversionLog, HealthServer health) {
+                   ConversionLog conversionLog, HealthServer health, Map<String, NotificationListener> listeners) {
         this.config = config;
+        this.listeners = listeners;
         this.services = services;
         this.clouds = clouds;
         this.workers = workers;
@@ -84,6 +91,7 @@ public final class Daemon implements AutoCloseable {
         ScheduledExecutorService beats = null;
         ThreadPoolExecutor workers = null;
         HealthServer health = null;
+        Map<String, NotificationListener> listeners = new java.util.concurrent.ConcurrentHashMap<>();
         try {
             log = ConversionLog.open(config.conversionLog());
             for (CloudSettings settings : config.clouds()) {
@@ -107,9 +115,9 @@ public final class Daemon implements AutoCloseable {
             Services services = new Services(config, self, clock, metrics, log, producers, heartbeats);
             if (config.metrics().enabled()) {
                 health = HealthServer.start(config.metrics().bind(), config.metrics().port(), metrics,
-                        readiness(clouds, workDir));
+                        readiness(clouds, workDir, listeners));
             }
-            Daemon daemon = new Daemon(config, services, clouds, workers, scheduler, beats, producers, log, health);
+            Daemon daemon = new Daemon(config, services, clouds, workers, scheduler, beats, producers, log, health, listeners);
             daemon.startPolling(clock);
             LOG.info("glance-convert {} running{} as {}: clouds {}, work_dir {}, concurrency {}, poll every {}s{}",
                     org.glanceconvert.GlanceConvert.version(), config.dryRun() ? " (DRY RUN: nothing in Glance changes)" : "",
@@ -144,14 +152,45 @@ public final class Daemon implements AutoCloseable {
             });
             CloudPoller poller = new CloudPoller(services, cloud, processor, workers, start, config.pollOverlap());
             pollers.put(cloud.name(), poller);
-            schedules.add(scheduler.scheduleWithFixedDelay(poller::poll, 0, config.pollInterval().toMillis(),
-                    TimeUnit.MILLISECONDS));
+            NotificationSettings bus = cloud.settings().notificationSettings().orElse(null);
+            if (bus == null || config.dryRun()) {
+                schedules.add(scheduler.scheduleWithFixedDelay(poller::poll, 0, config.pollInterval().toMillis(),
+                        TimeUnit.MILLISECONDS));
+                continue;
+            }
+            PollPace pace = new PollPace(config.pollInterval(), bus.safetyPollInterval());
+            // Prefetch = concurrency: this replica holds no more unacked events than it can start,
+            // the rest stay with the broker for the other replicas.
+            NotificationListener listener = new NotificationListener(cloud.name(), bus, config.concurrency(),
+                    (id, event, settlement) -> poller.notified(id, settlement), pace::pollSoon);
+            listeners.put(cloud.name(), listener);
+            long tick = Math.min(PACE_TICK.toMillis(), Math.min(config.pollInterval().toMillis(),
+                    bus.safetyPollInterval().toMillis()));
+            schedules.add(scheduler.scheduleWithFixedDelay(() -> {
+                Instant now = clock.instant();
+                if (pace.due(now, listener.connected())) {
+                    pace.polled(now);
+                    poller.poll();
+                } else {
+                    poller.janitorIfDue();
+                }
+            }, 0, tick, TimeUnit.MILLISECONDS));
+            listener.start();
         }
     }
 
-    private static List<ReadinessCheck> readiness(List<Cloud> clouds, WorkDir workDir) {
+    private static List<ReadinessCheck> readiness(List<Cloud> clouds, WorkDir workDir,
+                                                  Map<String, NotificationListener> listeners) {
         List<ReadinessCheck> checks = new ArrayList<>();
         for (Cloud cloud : clouds) {
+            if (cloud.settings().notificationSettings().isPresent()) {
+                checks.add(() -> {
+                    NotificationListener l = listeners.get(cloud.name());
+                    String name = "notifications " + cloud.name();
+                    return l == null ? new ReadinessCheck.Status(name, false, "not started")
+                            : new ReadinessCheck.Status(name, l.connected(), l.status());
+                });
+            }
             checks.add(() -> {
                 String name = "cloud " + cloud.name();
                 try {
@@ -200,6 +239,8 @@ public final class Daemon implements AutoCloseable {
         stopRequested.countDown();
         LOG.info("stopping: no new images; waiting up to {}s for {} running", grace.toSeconds(), workers.getActiveCount());
         schedules.forEach(f -> f.cancel(false));
+        // Unacknowledged deliveries go back to the queue, for the other replicas.
+        listeners.values().forEach(NotificationListener::close);
         int dropped = workers.getQueue().size();
         workers.getQueue().clear();
         if (dropped > 0) {
@@ -260,6 +301,12 @@ public final class Daemon implements AutoCloseable {
     /** The port of the metrics/health endpoint, or -1 when disabled. */
     public int healthPort() {
         return health == null ? -1 : health.port();
+    }
+
+    /** Whether a cloud's notifications are being consumed (tests, diagnostics). */
+    public boolean notificationsFlow(String cloud) {
+        NotificationListener l = listeners.get(cloud);
+        return l != null && l.connected();
     }
 
     /** A cloud's current poll horizon (tests, diagnostics). */

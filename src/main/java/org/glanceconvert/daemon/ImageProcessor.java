@@ -14,6 +14,7 @@ import org.glanceconvert.glance.RetryPolicy;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.log.Action;
+import org.glanceconvert.notify.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +43,28 @@ final class ImageProcessor {
     }
 
     Outcome process(Cloud cloud, String imageId) {
+        return process(cloud, imageId, Settlement.none());
+    }
+
+    /**
+     * Processes one image; {@code recorded} runs as soon as its decision or claim is in Glance
+     * (a notification is acknowledged then), and at the latest when this returns.
+     */
+    Outcome process(Cloud cloud, String imageId, Settlement recorded) {
         try {
-            return processImage(cloud, imageId);
+            return processImage(cloud, imageId, recorded);
         } catch (IOException e) {
             LOG.warn("cloud {}: image {}: {} (tried again at the next poll)", cloud.name(), imageId, Failures.describe(e));
             return Outcome.RETRY;
         } catch (RuntimeException e) {
             LOG.error("cloud {}: image {}: unexpected error (tried again at the next poll)", cloud.name(), imageId, e);
             return Outcome.RETRY;
+        } finally {
+            recorded.run();
         }
     }
 
-    private Outcome processImage(Cloud cloud, String imageId) throws IOException {
+    private Outcome processImage(Cloud cloud, String imageId, Settlement decided) throws IOException {
         GlanceClient client = cloud.client();
         GlanceImage image = client.get(imageId).orElse(null);
         if (image == null) {
@@ -123,7 +134,7 @@ final class ImageProcessor {
                     s.record(draft.result("failed"));
                 }
                 case RELABEL, CONVERT -> {
-                    return new Transformation(s, this, cloud, image, report, decision, plan, bytes, draft).run(state);
+                    return new Transformation(s, this, cloud, image, report, decision, plan, bytes, draft).run(state, decided);
                 }
             }
             return Outcome.DONE;

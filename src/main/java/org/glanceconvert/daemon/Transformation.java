@@ -24,6 +24,7 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.log.Action;
+import org.glanceconvert.notify.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ final class Transformation {
         this.target = decision.targetFormat();
     }
 
-    ImageProcessor.Outcome run(ImageState state) throws IOException {
+    ImageProcessor.Outcome run(ImageState state, Settlement claimed) throws IOException {
         int recorded = CopyIds.attemptOf(image);
         int attempt = state == ImageState.FAILED ? recorded + 1 : Math.max(1, recorded);
         GlanceImage copy = null;
@@ -127,6 +128,7 @@ final class Transformation {
             }
             client.patch(image.id(), p);
         }
+        claimed.run(); // the claim is in Glance: any replica that looks now backs off
         LOG.info("cloud {}: image {} ({}): {} to {} as copy {} (attempt {})", cloud.name(), image.id(), image.name(),
                 decision.action().id(), target, copy.id(), attempt);
         try (Heartbeats.Beat beat = s.heartbeats.start(client, copy.id())) {
