@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The normal integration run does one trial per phase ({@code -Dcrash.trials=4}); a longer
  * run picks phases and sources at random: {@code -Dcrash.trials=24 [-Dcrash.seed=N]
- * [-Dcrash.mib=12]}. A summary line is printed and written to target/crash-trials.txt.
+ * [-Dcrash.mib=12]}. A summary line is printed; it, each trial's line, the daemons' output and the conversion log
+ * are kept under target/crash-trials/.
  */
 @Tag("integration")
 class CrashTrialsIntegrationTest {
@@ -58,6 +59,9 @@ class CrashTrialsIntegrationTest {
 
     @TempDir
     Path dir;
+
+    /** Every daemon started, so that a failed trial leaves none running. */
+    private final List<DaemonProcess> daemons = new ArrayList<>();
 
     @Test
     void killedAtRandomPointsOfConversionsNothingIsLost() throws Exception {
@@ -81,6 +85,7 @@ class CrashTrialsIntegrationTest {
             List<String> lines = new ArrayList<>();
             int launches = 0;
             DaemonProcess daemon = DaemonProcess.start(it, config, dir.resolve("daemon-" + launches++ + ".log"), "crash");
+            daemons.add(daemon);
             long started = System.nanoTime();
             try {
                 for (int t = 0; t < trials; t++) {
@@ -102,29 +107,37 @@ class CrashTrialsIntegrationTest {
                     }
                     hit.merge(actual, 1, Integer::sum);
                 }
-            } finally {
-                int exit = daemon.stop();
-                assertEquals(0, exit, "SIGTERM after the trials exits 0");
+            } catch (Throwable e) {
+                daemons.forEach(DaemonProcess::close);
+                keepLogs(lines);
+                throw e;
             }
+            assertEquals(0, daemon.stop(), "SIGTERM after the trials exits 0");
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             String summary = "crash trials: " + trials + " (seed " + seed + ", " + (size >> 20) + " MiB, " + launches
                     + " daemon starts, " + seconds + " s); killed in phase " + hit + "; originals lost or altered: 0; "
                     + "duplicate copies: 0; unverified copies: 0";
             System.out.println(summary);
-            Path target = Path.of("target");
-            if (Files.isDirectory(target)) {
-                Files.writeString(target.resolve("crash-trials.txt"), String.join("\n", lines) + "\n" + summary + "\n");
-                // The daemons' output and the conversion log, for reading the story of each trial.
-                Path logs = Files.createDirectories(target.resolve("crash-trials"));
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".jsonl")).toList()) {
-                        Files.copy(f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
+            lines.add(summary);
+            keepLogs(lines);
             if (trials <= 4) {
                 assertTrue(hit.keySet().stream().filter(p -> p != Phase.DONE).count() >= Math.min(trials, 3),
                         "the phases were hit: " + hit);
+            }
+        }
+    }
+
+    /** The trial lines, the daemons' output and the conversion log, under target/crash-trials. */
+    private void keepLogs(List<String> lines) throws IOException {
+        Path target = Path.of("target");
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        Path logs = Files.createDirectories(target.resolve("crash-trials"));
+        Files.writeString(logs.resolve("trials.txt"), String.join("\n", lines) + "\n");
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".jsonl")).toList()) {
+                Files.copy(f, logs.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
@@ -201,6 +214,7 @@ class CrashTrialsIntegrationTest {
             restarted = killedIn == Phase.DONE ? daemon
                     : DaemonProcess.start(it, config, dir.resolve("daemon-" + number + "-" + source.cloud + "-" + killedIn + ".log"),
                     "crash");
+            daemons.add(restarted);
             long t0 = System.nanoTime();
             try {
                 settle(original.id());
