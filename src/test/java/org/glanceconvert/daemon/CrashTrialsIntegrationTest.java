@@ -157,6 +157,7 @@ class CrashTrialsIntegrationTest {
         long settleMillis;
         String copyId;
         int finalAttempt;
+        final java.util.Set<String> failures = new java.util.LinkedHashSet<>();
 
         Trial(DaemonIt it, CopyIds ids, Source source, Path raw, int number, Phase want, int delayMs) {
             this.it = it;
@@ -241,7 +242,14 @@ class CrashTrialsIntegrationTest {
                     }
                 }
                 if (o != null && "failed".equals(o.property(Properties.STATE).orElse(null))) {
-                    fail("the original was marked failed: " + o.property(Properties.REASON).orElse(""));
+                    // A recorded failure is allowed when it is tried again; giving up is not.
+                    String reason = o.property(Properties.REASON).orElse("");
+                    if (failures.add(reason)) {
+                        System.out.println("crash trial " + number + ": failed attempt recorded, to be retried: " + reason);
+                    }
+                    if (CopyIds.attemptOf(o) >= 3) {
+                        fail("the original stays failed after " + CopyIds.attemptOf(o) + " attempts: " + reason);
+                    }
                 }
                 Thread.sleep(250);
             }
@@ -282,7 +290,7 @@ class CrashTrialsIntegrationTest {
                 assertTrue(finalAttempt == 1 ? out.contains(copy.id()) : out.contains("abandoned by crash/"),
                         "the takeover of the verified copy is logged");
             } else if (killedIn != Phase.DONE) {
-                assertEquals(2, finalAttempt, "the killed attempt's copy was deleted and its id burnt");
+                assertTrue(finalAttempt >= 2, "the killed attempt's copy was deleted and its id burnt");
                 assertTrue(out.contains("abandoned by crash/"), "the abandoned attempt is logged");
             }
             it.service.delete(copy.id());
@@ -292,8 +300,8 @@ class CrashTrialsIntegrationTest {
         }
 
         String summary() {
-            return String.format("#%d %s want=%s seen=%s killed=%s delay=%dms settled=%dms attempt=%d", number, source.cloud,
-                    want, seen, killedIn, delayMs, settleMillis, finalAttempt);
+            return String.format("#%d %s want=%s seen=%s killed=%s delay=%dms settled=%dms attempt=%d failures=%s", number,
+                    source.cloud, want, seen, killedIn, delayMs, settleMillis, finalAttempt, failures);
         }
     }
 
