@@ -43,6 +43,9 @@ public enum ClaimVerdict {
         return verified && existing.isActive() ? FINISH : STALE;
     }
 
+    /** How many leases a copy being uploaded (status saving) stays claimed without a beat. */
+    static final int SAVING_LEASES = 6;
+
     /** A fresh heartbeat from another process (an earlier incarnation of this replica is dead). */
     static boolean isAlive(GlanceImage copy, Instant now, Duration lease, Claimant self) {
         Claimant claimant = Claimant.parse(copy.property(Properties.CLAIMANT).orElse(null));
@@ -50,7 +53,12 @@ public enum ClaimVerdict {
             return false;
         }
         Instant beat = heartbeat(copy);
-        return beat != null && !beat.plus(lease).isBefore(now);
+        // Heartbeats pause while data is uploaded (a PATCH then races Glance's own status
+        // change), and a dead uploader's dropped connection returns the copy to queued: a copy in
+        // saving is alive for SAVING_LEASES leases after its last beat, so only a Glance that
+        // died mid-upload leaves one to take over.
+        Duration allowed = "saving".equals(copy.status()) ? lease.multipliedBy(SAVING_LEASES) : lease;
+        return beat != null && !beat.plus(allowed).isBefore(now);
     }
 
     /** The heartbeat as an instant, or null when absent or garbled. */

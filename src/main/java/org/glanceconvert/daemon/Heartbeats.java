@@ -42,6 +42,13 @@ final class Heartbeats {
         return beat;
     }
 
+    /** A paused heartbeat; closing it resumes the beats. */
+    @FunctionalInterface
+    interface Paused extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** The claim was lost: the copy is gone. */
     static final class ClaimLostException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -57,6 +64,7 @@ final class Heartbeats {
         private final String copyId;
         private final Object lock = new Object();
         private volatile boolean lost;
+        private volatile boolean uploading;
         private boolean closed;
         private ScheduledFuture<?> future;
 
@@ -83,6 +91,16 @@ final class Heartbeats {
             }
         }
 
+        /**
+         * Holds the heartbeat while the copy's data is uploaded: a PATCH during an upload races
+         * Glance's own status change (queued → saving → active) and can leave the copy queued.
+         * A copy in {@code saving} counts as alive instead (see {@link ClaimVerdict#isAlive}).
+         */
+        Paused uploading() {
+            uploading = true;
+            return () -> uploading = false;
+        }
+
         /** Throws when the claim was lost. */
         void check() throws ClaimLostException {
             if (lost) {
@@ -93,7 +111,7 @@ final class Heartbeats {
         private void safeBeat() {
             try {
                 synchronized (lock) {
-                    if (closed) {
+                    if (closed || uploading) {
                         return;
                     }
                     now();

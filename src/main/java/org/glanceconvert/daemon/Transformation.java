@@ -191,7 +191,9 @@ final class Transformation {
         if (relabel) {
             MeasuredUpload up = new MeasuredUpload(() -> client.download(image), image.size() == null ? -1 : image.size(), algo);
             long t0 = System.nanoTime();
-            client.upload(copy.id(), up.body(), store);
+            try (Heartbeats.Paused paused = beat.uploading()) {
+                client.upload(copy.id(), up.body(), store);
+            }
             uploadMillis = (System.nanoTime() - t0) / 1_000_000;
             sent = new CopyVerifier.Sent(up.bytes(), algo, up.hash());
             if (image.osHashValue() != null && !image.osHashValue().equalsIgnoreCase(sent.hash())) {
@@ -217,7 +219,9 @@ final class Transformation {
                 if (converter.streamable()) {
                     StreamedConversion conversion = new StreamedConversion(converter, disk, algo, s.producers, progress);
                     try {
-                        client.upload(copy.id(), conversion.body(), store);
+                        try (Heartbeats.Paused paused = beat.uploading()) {
+                            client.upload(copy.id(), conversion.body(), store);
+                        }
                     } catch (IOException e) {
                         conversion.cancel();
                         throw preferConversionFailure(conversion, e);
@@ -234,7 +238,9 @@ final class Transformation {
                         convertMillis = result.elapsed().toMillis();
                         beat.check();
                         MeasuredUpload up = new MeasuredUpload(() -> Files.newInputStream(spool), Files.size(spool), algo);
-                        client.upload(copy.id(), up.body(), store);
+                        try (Heartbeats.Paused paused = beat.uploading()) {
+                            client.upload(copy.id(), up.body(), store);
+                        }
                         sent = new CopyVerifier.Sent(up.bytes(), algo, up.hash());
                     } finally {
                         Files.deleteIfExists(spool);

@@ -67,7 +67,10 @@ class ClaimVerdictTest {
     void aStaleClaimIsTakenOverUnlessVerified() {
         Instant old = NOW.minus(LEASE).minusSeconds(1);
         assertEquals(ClaimVerdict.STALE, judge(copy("proj", "queued", "claimed", old, "pod-b/2")));
-        assertEquals(ClaimVerdict.STALE, judge(copy("proj", "saving", "converting", old, "pod-b/2")));
+        assertEquals(ClaimVerdict.HELD, judge(copy("proj", "saving", "converting", old, "pod-b/2")),
+                "an upload in progress does not beat");
+        Instant longGone = NOW.minus(LEASE.multipliedBy(ClaimVerdict.SAVING_LEASES)).minusSeconds(1);
+        assertEquals(ClaimVerdict.STALE, judge(copy("proj", "saving", "converting", longGone, "pod-b/2")));
         assertEquals(ClaimVerdict.STALE, judge(copy("proj", "queued", "verified", old, "pod-b/2")), "verified but not active");
         assertEquals(ClaimVerdict.STALE, judge(copy("proj", "queued", "claimed", null, "pod-b/2")), "no heartbeat");
         GlanceImage garbled = Images.with(copy("proj", "queued", "claimed", NOW, "pod-b/2").json(),
