@@ -7,6 +7,9 @@
 #
 # --quick: a 1 GiB image and one pair (CI runs this to keep the harness working; it asserts
 # correctness, not timings). Images are built once into DIR (default bench/work) and reused.
+# glance-convert runs through bin/glance-convert with -Xmx256m: a job that does not fit in that
+# heap fails the run (exit 1), as does an output qemu-img compare finds different.
+# GLANCE_CONVERT_JAR=path times another build (e.g. a baseline) with the same harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=8G; PAIRS=3; QUICK=0; DIR=bench/work; JOBS=""
@@ -23,8 +26,11 @@ while [ $# -gt 0 ]; do
 done
 command -v qemu-img >/dev/null || { echo "bench needs qemu-img (apt-get install qemu-utils)" >&2; exit 2; }
 command -v mke2fs >/dev/null || PATH="$PATH:/usr/sbin:/sbin"
-[ -f target/glance-convert.jar ] || mvn -B -ntp -q package -DskipTests
-GC="java -Xmx256m -jar $PWD/target/glance-convert.jar"
+# GLANCE_CONVERT_JAR may name another build to time (e.g. a baseline); bin/glance-convert runs
+# it with the shipped JVM options, and -Xmx256m explicitly: every job must pass in that heap.
+[ -n "${GLANCE_CONVERT_JAR:-}" ] || [ -f target/glance-convert.jar ] || mvn -B -ntp -q package -DskipTests
+export GLANCE_CONVERT_JAR="${GLANCE_CONVERT_JAR:-$PWD/target/glance-convert.jar}"
+GC="env GLANCE_CONVERT_JAVA_OPTS=-Xmx256m $PWD/bin/glance-convert"
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 IMG="$DIR/$SIZE"
@@ -105,8 +111,8 @@ stats() { # file column -> "min median max"
 build_images
 RESULTS="$DIR/results-$SIZE.md"
 {
-  echo "| job | glance-convert wall s (min/med/max) | qemu-img wall s (min/med/max) | CPU s (gc / qemu, median) | peak RSS MiB (gc / qemu) | ratio (median wall) |"
-  echo "|---|---|---|---|---|---|"
+  echo "| job | glance-convert wall s (min/med/max) | qemu-img wall s (min/med/max) | CPU s (gc / qemu, median) | peak RSS MiB (gc / qemu) | ratio (median wall) | load avg |"
+  echo "|---|---|---|---|---|---|---|"
 } > "$RESULTS"
 status=0
 for spec in "${ALL_JOBS[@]}"; do
@@ -115,9 +121,11 @@ for spec in "${ALL_JOBS[@]}"; do
   ours="$DIR/out-gc.$tfmt"; theirs="$DIR/out-qemu.$tfmt"
   a=$(mktemp); b=$(mktemp)
   # shellcheck disable=SC2086
-  run_gc() { rm -f "$ours"; timed "$1" $GC convert -f "$sfmt" -O "$tfmt" $extra "$IMG/$src" "$ours"; }
+  # The previous output is deleted and flushed first, so its writeback is not billed to the next run.
+  run_gc() { rm -f "$ours"; sync; timed "$1" $GC convert -f "$sfmt" -O "$tfmt" $extra "$IMG/$src" "$ours"; }
   # shellcheck disable=SC2086
-  run_qemu() { rm -f "$theirs"; timed "$1" qemu-img convert -f "$(qemu_fmt "$sfmt")" -O "$(qemu_fmt "$tfmt")" $extra "$IMG/$src" "$theirs"; }
+  run_qemu() { rm -f "$theirs"; sync; timed "$1" qemu-img convert -f "$(qemu_fmt "$sfmt")" -O "$(qemu_fmt "$tfmt")" $extra "$IMG/$src" "$theirs"; }
+  load0=$(cut -d' ' -f1 /proc/loadavg)
   echo "== $name ($kind): warm-up" >&2
   run_gc /dev/null && run_qemu /dev/null || { status=1; continue; }
   for i in $(seq 1 "$PAIRS"); do
@@ -132,7 +140,7 @@ for spec in "${ALL_JOBS[@]}"; do
   gcpu=$(stats "$a" 2 | awk '{print $2}'); qcpu=$(stats "$b" 2 | awk '{print $2}')
   grss=$(stats "$a" 3 | awk '{printf "%.0f", $3/1024}'); qrss=$(stats "$b" 3 | awk '{printf "%.0f", $3/1024}')
   ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {printf "%.2f", (q > 0 ? g / q : 0)}')
-  echo "| $name | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | $gcpu / $qcpu | $grss / $qrss | **$ratio** |" >> "$RESULTS"
+  echo "| $name | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | $gcpu / $qcpu | $grss / $qrss | **$ratio** | $load0-$(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b" "$ours" "$theirs"
 done
 # Metadata-only jobs on a 1 TiB sparse qcow2.
@@ -148,12 +156,13 @@ for verb in inspect map; do
   read -r gmin gmed gmax <<< "$(stats "$a" 1)"; read -r qmin qmed qmax <<< "$(stats "$b" 1)"
   grss=$(stats "$a" 3 | awk '{printf "%.0f", $3/1024}'); qrss=$(stats "$b" 3 | awk '{printf "%.0f", $3/1024}')
   ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {printf "%.2f", (q > 0 ? g / q : 0)}')
-  echo "| $verb 1 TiB sparse qcow2 | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | - | $grss / $qrss | $ratio |" >> "$RESULTS"
+  echo "| $verb 1 TiB sparse qcow2 | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | - | $grss / $qrss | $ratio | $(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b"
 done
 {
   echo
-  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(qemu-img --version | head -1);"
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(qemu-img --version | head -1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg);"
+  echo "glance-convert through bin/glance-convert with -Xmx256m (every job must pass in that heap);"
   echo "$(java -version 2>&1 | head -1); image $SIZE ext4 of /usr/lib; $PAIRS pair(s); $(date -u +%Y-%m-%dT%H:%MZ)."
 } >> "$RESULTS"
 cat "$RESULTS"

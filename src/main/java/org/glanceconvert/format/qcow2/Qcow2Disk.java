@@ -3,6 +3,7 @@ package org.glanceconvert.format.qcow2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.glanceconvert.image.BoundedCache;
+import org.glanceconvert.image.BoundedPool;
 import org.glanceconvert.image.ByteSource;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Extent;
@@ -21,13 +22,15 @@ import org.glanceconvert.image.Zeros;
 final class Qcow2Disk implements VirtualDisk {
     /** Decompressed clusters kept for readers that read a compressed cluster in several pieces. */
     private static final int DECOMPRESSED_CACHE_CLUSTERS = 4;
+    /** Idle decompressors kept: about one per reading thread. */
+    private static final int IDLE_DECOMPRESSORS = 8;
 
     private final ByteSource source;
     private final Qcow2Geometry g;
     private final long[] l1;
     private final MetadataRegions metadata;
     private final L2Tables l2Tables;
-    private final ClusterDecompressor decompressor;
+    private final BoundedPool<ClusterDecompressor> decompressors;
     private final BoundedCache<Long, byte[]> decompressed = new BoundedCache<>(DECOMPRESSED_CACHE_CLUSTERS);
 
     /** What a run of the virtual disk maps to. */
@@ -47,7 +50,7 @@ final class Qcow2Disk implements VirtualDisk {
         this.l1 = inspection.l1;
         this.metadata = inspection.metadata;
         this.l2Tables = new L2Tables(source, g, limits);
-        this.decompressor = ClusterDecompressor.forType(g.compressionType);
+        this.decompressors = new BoundedPool<>(ClusterDecompressor.forType(g.compressionType), IDLE_DECOMPRESSORS);
     }
 
     @Override
@@ -87,8 +90,15 @@ final class Qcow2Disk implements VirtualDisk {
                     dst.position(dst.position() + n);
                 }
                 case COMPRESSED -> {
-                    byte[] cluster = decompressedCluster(run.entry);
-                    dst.put(cluster, (int) (pos & (g.clusterSize - 1)), n);
+                    int within = (int) (pos & (g.clusterSize - 1));
+                    if (within == 0 && dst.remaining() >= g.clusterSize) {
+                        // A whole cluster (the usual case when converting): inflate it in place.
+                        int at = dst.position();
+                        decompress(run.entry, dst.slice(at, g.clusterSize));
+                        dst.position(at + n);
+                    } else {
+                        dst.put(decompressedCluster(run.entry), within, n);
+                    }
                 }
                 case ZERO, UNALLOCATED -> Zeros.fill(dst, n);
             }
@@ -101,11 +111,23 @@ final class Qcow2Disk implements VirtualDisk {
     }
 
     private byte[] decompress(long entry) throws IOException {
-        int length = L2Entry.compressedBytesInFile(g, entry);
-        byte[] input = SourceReads.readBytes(source, g.compressedOffset(entry), length, "compressed cluster");
         byte[] cluster = new byte[g.clusterSize];
-        decompressor.decompress(input, length, cluster);
+        decompress(entry, ByteBuffer.wrap(cluster));
         return cluster;
+    }
+
+    /** Reads and decompresses the cluster of a compressed L2 entry into {@code cluster} (one cluster of room). */
+    private void decompress(long entry, ByteBuffer cluster) throws IOException {
+        int length = L2Entry.compressedBytesInFile(g, entry);
+        ClusterDecompressor decompressor = decompressors.acquire();
+        try {
+            byte[] input = decompressor.input(length);
+            SourceReads.readFully(source, g.compressedOffset(entry), ByteBuffer.wrap(input, 0, length),
+                    "compressed cluster");
+            decompressor.decompress(input, length, cluster);
+        } finally {
+            decompressors.release(decompressor);
+        }
     }
 
     /**
@@ -203,6 +225,7 @@ final class Qcow2Disk implements VirtualDisk {
 
     @Override
     public void close() {
-        // The source belongs to whoever opened it (VirtualDisk contract).
+        // The source belongs to whoever opened it (VirtualDisk contract); the codecs are ours.
+        decompressors.close();
     }
 }

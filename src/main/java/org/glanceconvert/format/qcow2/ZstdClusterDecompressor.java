@@ -1,9 +1,7 @@
 package org.glanceconvert.format.qcow2;
 
-import io.airlift.compress.zstd.ZstdInputStream;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import io.airlift.compress.zstd.ZstdDecompressor;
+import java.nio.ByteBuffer;
 import org.glanceconvert.image.ImageFormatException;
 
 /**
@@ -13,31 +11,34 @@ import org.glanceconvert.image.ImageFormatException;
  * compressed cluster, itself a valid frame. So the frame's own length is found first, from its
  * header and block headers, and only those bytes are decoded: trailing bytes can neither be
  * mistaken for more data nor hide an oversized frame. Window sizes are capped before decoding, so
- * a crafted header cannot make the decoder allocate more than a few MiB.
+ * a crafted header cannot make the decoder allocate more than a few MiB. The frame is then decoded
+ * in one call straight into the cluster (no stream buffers, no window), which fails rather than
+ * write past it.
  */
-final class ZstdClusterDecompressor implements ClusterDecompressor {
+final class ZstdClusterDecompressor extends ClusterDecompressor {
     private static final int MAGIC = 0xFD2FB528;
     private static final int MAX_BLOCK = 128 * 1024;
     private static final long MAX_WINDOW = 8L << 20;
 
+    private final ZstdDecompressor zstd = new ZstdDecompressor();
+
     @Override
-    public void decompress(byte[] input, int length, byte[] cluster) throws ImageFormatException {
-        int frameLength = frameLength(input, length, cluster.length);
-        try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(input, 0, frameLength))) {
-            int filled = in.readNBytes(cluster, 0, cluster.length);
-            if (filled < cluster.length) {
-                throw ClusterDecompressor.corrupt("zstd frame ends after " + filled + " of " + cluster.length
-                        + " bytes of the cluster");
-            }
-            if (in.read() >= 0) {
-                throw ClusterDecompressor.corrupt("zstd frame decompresses past the cluster size ("
-                        + cluster.length + " bytes)");
-            }
-        } catch (ImageFormatException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // aircompressor reports corrupt input with unchecked exceptions of several kinds.
-            throw ClusterDecompressor.corrupt("invalid zstd data: " + e);
+    void decompress(byte[] input, int length, ByteBuffer cluster) throws ImageFormatException {
+        int wanted = cluster.remaining();
+        int frameLength = frameLength(input, length, wanted);
+        int start = cluster.position();
+        try {
+            zstd.decompress(ByteBuffer.wrap(input, 0, frameLength), cluster);
+        } catch (RuntimeException e) {
+            // aircompressor reports corrupt input, and output past the cluster, with unchecked exceptions.
+            cluster.position(start);
+            throw ClusterDecompressor.corrupt("invalid zstd data, or more than the cluster size (" + wanted
+                    + " bytes): " + e);
+        }
+        int filled = cluster.position() - start;
+        if (filled < wanted) {
+            throw ClusterDecompressor.corrupt("zstd frame ends after " + filled + " of " + wanted
+                    + " bytes of the cluster");
         }
     }
 

@@ -3,6 +3,7 @@ package org.glanceconvert.format.vmdk;
 import static org.glanceconvert.format.vmdk.SparseExtentHeader.SECTOR;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.glanceconvert.image.Check;
@@ -32,20 +33,26 @@ record CompressedGrain(long start, long compressedSize) {
     }
 
     /**
-     * Reads grain {@code grainIndex} (table entry {@code sector}) and inflates it. One read
-     * usually fetches marker and data together, since the data rarely exceeds a grain.
+     * Reads grain {@code grainIndex} (table entry {@code sector}) and inflates it into {@code out},
+     * which has room for exactly one grain. One read usually fetches marker and data together,
+     * since the data rarely exceeds a grain.
      */
-    static byte[] read(SparseVmdk image, long grainIndex, long sector) throws IOException {
+    static void read(SparseVmdk image, long grainIndex, long sector, GrainInflater codec, ByteBuffer out)
+            throws IOException {
         long start = sector * SECTOR;
         image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER);
         int guess = (int) Math.min(image.fileSize() - start,
                 StreamMarker.GRAIN_HEADER + (long) image.effectiveHeader().grainBytes());
-        byte[] bytes = image.source().readBytes(start, guess);
+        byte[] bytes = codec.input(guess);
+        image.source().readFully(start, ByteBuffer.wrap(bytes, 0, guess));
         CompressedGrain grain = fromMarker(image, grainIndex, start, StreamMarker.parse(bytes, 0));
         if (StreamMarker.GRAIN_HEADER + grain.compressedSize() <= guess) {
-            return grain.inflate(image, grainIndex, bytes, StreamMarker.GRAIN_HEADER);
+            grain.inflate(image, grainIndex, codec.inflater(), bytes, StreamMarker.GRAIN_HEADER, out);
+            return;
         }
-        return grain.inflate(image, grainIndex);
+        bytes = codec.input((int) grain.compressedSize());
+        image.source().readFully(start + StreamMarker.GRAIN_HEADER, ByteBuffer.wrap(bytes, 0, (int) grain.compressedSize()));
+        grain.inflate(image, grainIndex, codec.inflater(), bytes, 0, out);
     }
 
     private static CompressedGrain fromMarker(SparseVmdk image, long grainIndex, long start, StreamMarker marker)
@@ -78,23 +85,33 @@ record CompressedGrain(long start, long compressedSize) {
      */
     byte[] inflate(SparseVmdk image, long grainIndex) throws IOException {
         byte[] compressed = image.source().readBytes(start + StreamMarker.GRAIN_HEADER, (int) compressedSize);
-        return inflate(image, grainIndex, compressed, 0);
-    }
-
-    private byte[] inflate(SparseVmdk image, long grainIndex, byte[] compressed, int offset) throws IOException {
-        int grainBytes = image.effectiveHeader().grainBytes();
-        byte[] out = new byte[grainBytes];
+        byte[] out = new byte[image.effectiveHeader().grainBytes()];
         Inflater inflater = new Inflater();
         try {
+            inflate(image, grainIndex, inflater, compressed, 0, ByteBuffer.wrap(out));
+        } finally {
+            inflater.end();
+        }
+        return out;
+    }
+
+    /**
+     * Inflates the grain's data, {@code compressed} from {@code offset}, into {@code out} (one grain
+     * of room; bytes past the end of a short last grain are left as they are).
+     */
+    private void inflate(SparseVmdk image, long grainIndex, Inflater inflater, byte[] compressed, int offset,
+                         ByteBuffer out) throws IOException {
+        int grainBytes = out.remaining();
+        int start = out.position();
+        inflater.reset();
+        try {
             inflater.setInput(compressed, offset, (int) compressedSize);
-            int produced = 0;
-            while (produced < grainBytes) {
-                int n = inflater.inflate(out, produced, grainBytes - produced);
-                if (n == 0) {
+            while (out.hasRemaining()) {
+                if (inflater.inflate(out) == 0) {
                     break;
                 }
-                produced += n;
             }
+            int produced = out.position() - start;
             if (!inflater.finished() && produced == grainBytes && inflater.inflate(new byte[1]) > 0) {
                 throw new ImageFormatException(Check.VMDK_GRAIN, "grain " + grainIndex
                         + " inflates past the grain size of " + grainBytes + " bytes");
@@ -107,11 +124,8 @@ record CompressedGrain(long start, long compressedSize) {
                 throw grainProblem(grainIndex, "inflates to " + produced + " bytes, fewer than the "
                         + image.grainLength(grainIndex) + " it holds");
             }
-            return out;
         } catch (DataFormatException e) {
             throw grainProblem(grainIndex, "has corrupt zlib data (" + e.getMessage() + ")");
-        } finally {
-            inflater.end();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.glanceconvert.format.vmdk.SparseExtentHeader.SECTOR;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.glanceconvert.image.BoundedCache;
+import org.glanceconvert.image.BoundedPool;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.Limits;
@@ -23,10 +24,13 @@ import org.glanceconvert.image.Zeros;
 public final class VmdkDisk implements VirtualDisk {
     /** Inflated grains kept for reads that take a grain in several pieces. */
     private static final int MAX_CACHED_GRAINS = 8;
+    /** Idle inflaters kept: about one per reading thread. */
+    private static final int IDLE_INFLATERS = 8;
 
     private final SparseVmdk image;
     private final GrainTables tables;
     private final BoundedCache<Long, byte[]> inflated;
+    private final BoundedPool<GrainInflater> inflaters = new BoundedPool<>(GrainInflater::new, IDLE_INFLATERS);
     private final long size;
     private final int grainBytes;
     private final boolean compressed;
@@ -94,6 +98,11 @@ public final class VmdkDisk implements VirtualDisk {
             int entry = tables.entry(grain);
             if (entry == 0 || (entry == 1 && image.zeroedGrains())) {
                 Zeros.fill(dst, n);
+            } else if (compressed && within == 0 && n == grainBytes) {
+                // A whole grain (the usual case when converting): inflate it in place.
+                int at = dst.position();
+                inflate(grain, Integer.toUnsignedLong(entry), dst.slice(at, n));
+                dst.position(at + n);
             } else if (compressed) {
                 dst.put(inflatedGrain(grain, Integer.toUnsignedLong(entry)), within, n);
             } else {
@@ -125,11 +134,25 @@ public final class VmdkDisk implements VirtualDisk {
     }
 
     private byte[] inflatedGrain(long grain, long sector) throws IOException {
-        return inflated.get(grain, g -> CompressedGrain.read(image, g, sector));
+        return inflated.get(grain, g -> {
+            byte[] bytes = new byte[grainBytes];
+            inflate(g, sector, ByteBuffer.wrap(bytes));
+            return bytes;
+        });
+    }
+
+    private void inflate(long grain, long sector, ByteBuffer out) throws IOException {
+        GrainInflater codec = inflaters.acquire();
+        try {
+            CompressedGrain.read(image, grain, sector, codec, out);
+        } finally {
+            inflaters.release(codec);
+        }
     }
 
     @Override
     public void close() {
-        // The source belongs to whoever opened it (VirtualDisk contract).
+        // The source belongs to whoever opened it (VirtualDisk contract); the inflaters are ours.
+        inflaters.close();
     }
 }
