@@ -51,7 +51,7 @@ final class Qcow2Checker {
         this.g = inspection.geometry;
         this.problems = problems;
         this.stored = new StoredRefcounts(source, g, inspection.refcountTable, limits);
-        this.decompressor = ClusterDecompressor.forType(g.compressionType);
+        this.decompressor = ClusterDecompressor.forType(g.compressionType).get();
     }
 
     static List<Finding> check(ByteSource source, Limits limits) throws IOException {
@@ -68,6 +68,8 @@ final class Qcow2Checker {
                 checker.run();
             } catch (ImageFormatException e) {
                 problems.add(Finding.of(e));
+            } finally {
+                checker.decompressor.close();
             }
             checker.summarise();
         }
@@ -209,7 +211,7 @@ final class Qcow2Checker {
             cluster = new byte[g.clusterSize];
         }
         try {
-            decompressor.decompress(input, length, cluster);
+            decompressor.decompress(input, length, java.nio.ByteBuffer.wrap(cluster));
         } catch (ImageFormatException e) {
             problem(Check.QCOW2_COMPRESSED_CLUSTER, where(table, index, entry) + ": " + e.getMessage());
         }
