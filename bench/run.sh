@@ -155,7 +155,8 @@ for verb in inspect map; do
   done
   read -r gmin gmed gmax <<< "$(stats "$a" 1)"; read -r qmin qmed qmax <<< "$(stats "$b" 1)"
   grss=$(stats "$a" 3 | awk '{printf "%.0f", $3/1024}'); qrss=$(stats "$b" 3 | awk '{printf "%.0f", $3/1024}')
-  ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {printf "%.2f", (q > 0 ? g / q : 0)}')
+  # qemu-img answers these in milliseconds: a ratio of two rounded numbers would mean nothing.
+  ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {if (q >= 0.05) printf "%.2f", g / q; else printf "-"}')
   echo "| $verb 1 TiB sparse qcow2 | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | - | $grss / $qrss | $ratio | $(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b"
 done

@@ -23,7 +23,7 @@
  * }</pre>
  * The pipeline plans from metadata only ({@link org.glanceconvert.convert.SpanPlanner}: a granule
  * with any DATA extent is read, everything else arrives as a hole chunk that was never read),
- * reads data in chunks of up to 4 MiB on the workers (readers are thread-safe, so decompressing
+ * reads data in chunks of 1 MiB on the workers (readers are thread-safe, so decompressing
  * sources decode in parallel), pads the last granule with zeros, marks all-zero granules
  * ({@link org.glanceconvert.convert.Chunk#isZeroGranule}) without copying
  * ({@link org.glanceconvert.image.Zeros}), calls the writer's encoder on the worker, and

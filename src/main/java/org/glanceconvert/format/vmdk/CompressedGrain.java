@@ -34,25 +34,17 @@ record CompressedGrain(long start, long compressedSize) {
 
     /**
      * Reads grain {@code grainIndex} (table entry {@code sector}) and inflates it into {@code out},
-     * which has room for exactly one grain. One read usually fetches marker and data together,
-     * since the data rarely exceeds a grain.
+     * which has room for exactly one grain, through {@code codec}'s window of file bytes.
      */
     static void read(SparseVmdk image, long grainIndex, long sector, GrainInflater codec, ByteBuffer out)
             throws IOException {
         long start = sector * SECTOR;
         image.checkGrainLocation(grainIndex, start, StreamMarker.GRAIN_HEADER);
-        int guess = (int) Math.min(image.fileSize() - start,
-                StreamMarker.GRAIN_HEADER + (long) image.effectiveHeader().grainBytes());
-        byte[] bytes = codec.input(guess);
-        image.source().readFully(start, ByteBuffer.wrap(bytes, 0, guess));
-        CompressedGrain grain = fromMarker(image, grainIndex, start, StreamMarker.parse(bytes, 0));
-        if (StreamMarker.GRAIN_HEADER + grain.compressedSize() <= guess) {
-            grain.inflate(image, grainIndex, codec.inflater(), bytes, StreamMarker.GRAIN_HEADER, out);
-            return;
-        }
-        bytes = codec.input((int) grain.compressedSize());
-        image.source().readFully(start + StreamMarker.GRAIN_HEADER, ByteBuffer.wrap(bytes, 0, (int) grain.compressedSize()));
-        grain.inflate(image, grainIndex, codec.inflater(), bytes, 0, out);
+        int at = codec.load(image.source(), image.fileSize(), start, StreamMarker.GRAIN_HEADER);
+        CompressedGrain grain = fromMarker(image, grainIndex, start, StreamMarker.parse(codec.window(), at));
+        // fromMarker bounded the size by the grain size and the file: this fits an int
+        at = codec.load(image.source(), image.fileSize(), start, (int) (StreamMarker.GRAIN_HEADER + grain.compressedSize()));
+        grain.inflate(image, grainIndex, codec.inflater(), codec.window(), at + StreamMarker.GRAIN_HEADER, out);
     }
 
     private static CompressedGrain fromMarker(SparseVmdk image, long grainIndex, long start, StreamMarker marker)
