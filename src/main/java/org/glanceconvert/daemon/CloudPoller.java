@@ -223,18 +223,19 @@ final class CloudPoller {
     }
 
     private void runProcess(String id, Instant updated, Settlement settlement) {
-        ImageProcessor.Outcome outcome = ImageProcessor.Outcome.RETRY;
+        ImageProcessor.Result result = ImageProcessor.Result.of(ImageProcessor.Outcome.RETRY);
         try {
             if (s.stopping) {
                 return;
             }
-            outcome = processor.process(cloud, id, settlement);
+            result = processor.process(cloud, id, settlement);
         } finally {
-            finished(id, updated, outcome);
+            finished(id, updated, result);
         }
     }
 
-    private void finished(String id, Instant updated, ImageProcessor.Outcome outcome) {
+    private void finished(String id, Instant updated, ImageProcessor.Result result) {
+        ImageProcessor.Outcome outcome = result.outcome();
         if (outcome == ImageProcessor.Outcome.LATER) {
             held.remove(id);
         } else if (outcome == ImageProcessor.Outcome.DONE || s.stopping) {
@@ -248,8 +249,8 @@ final class CloudPoller {
         } else {
             int n = transientFailures.merge(id, 1, Integer::sum);
             if (n >= s.retryGate.attempts()) {
-                LOG.warn("cloud {}: image {}: {} tries failed in this process; leaving it until it changes or the daemon restarts",
-                        cloud.name(), id, n);
+                // Recorded as a failed attempt; the PATCH lists the image again, and the retry gate takes over.
+                processor.giveUp(cloud, id, n, result.failure());
                 held.remove(id);
                 transientFailures.remove(id);
                 if (updated != null) {

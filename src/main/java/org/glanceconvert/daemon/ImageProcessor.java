@@ -34,6 +34,17 @@ final class ImageProcessor {
      */
     enum Outcome { DONE, LATER, RETRY }
 
+    /** An outcome, and for {@code RETRY} why the image could not be processed this time (null when unknown). */
+    record Result(Outcome outcome, String failure) {
+        static Result of(Outcome outcome) {
+            return new Result(outcome, null);
+        }
+
+        static Result retry(String failure) {
+            return new Result(Outcome.RETRY, failure);
+        }
+    }
+
     private final Services s;
     private final ImageAssessor assessor;
 
@@ -42,39 +53,41 @@ final class ImageProcessor {
         this.assessor = new ImageAssessor(services.ids, services.limits, services.workDir);
     }
 
-    Outcome process(Cloud cloud, String imageId) {
-        return process(cloud, imageId, Settlement.none());
-    }
-
     /**
      * Processes one image; {@code recorded} runs as soon as its decision or claim is in Glance
      * (a notification is acknowledged then), and at the latest when this returns.
      */
-    Outcome process(Cloud cloud, String imageId, Settlement recorded) {
+    Result process(Cloud cloud, String imageId, Settlement recorded) {
         try {
             return processImage(cloud, imageId, recorded);
         } catch (IOException e) {
-            LOG.warn("cloud {}: image {}: {} (tried again at the next poll)", cloud.name(), imageId, Failures.describe(e));
-            return Outcome.RETRY;
+            String why = Failures.describe(e);
+            LOG.warn("cloud {}: image {}: {} (tried again at the next poll)", cloud.name(), imageId, why);
+            return Result.retry(why);
         } catch (RuntimeException e) {
             LOG.error("cloud {}: image {}: unexpected error (tried again at the next poll)", cloud.name(), imageId, e);
-            return Outcome.RETRY;
+            return Result.retry("unexpected error: " + Failures.describe(e));
         } finally {
             recorded.run();
         }
     }
 
-    private Outcome processImage(Cloud cloud, String imageId, Settlement decided) throws IOException {
+    private Result processImage(Cloud cloud, String imageId, Settlement decided) throws IOException {
         GlanceClient client = cloud.client();
         GlanceImage image = client.get(imageId).orElse(null);
         if (image == null) {
-            return Outcome.DONE;
+            return Result.of(Outcome.DONE);
         }
+        return processImage(cloud, image, decided);
+    }
+
+    private Result processImage(Cloud cloud, GlanceImage image, Settlement decided) throws IOException {
+        GlanceClient client = cloud.client();
         ImageFacts facts = facts(cloud, image);
         Optional<Decision> early = assessor.before(facts);
         if (early.isPresent()) {
             noteEarlySkip(cloud, image, early.get().reason());
-            return Outcome.DONE;
+            return Result.of(Outcome.DONE);
         }
         ImageState state = ImageState.parse(image.property(Properties.STATE).orElse(null)).orElse(null);
         int recorded = CopyIds.attemptOf(image);
@@ -85,10 +98,10 @@ final class ImageProcessor {
                         LOG.info("cloud {}: image {} stays failed after {} attempts: {}", cloud.name(), image.id(), recorded,
                                 image.property(Properties.REASON).orElse("no reason recorded"));
                     }
-                    return Outcome.DONE;
+                    return Result.of(Outcome.DONE);
                 }
                 case LATER -> {
-                    return Outcome.LATER; // the listing of failed images brings it back when its backoff is over
+                    return Result.of(Outcome.LATER); // the listing of failed images brings it back when its backoff is over
                 }
                 case NOW -> LOG.info("cloud {}: image {}: trying again after failed attempt {}", cloud.name(), image.id(), recorded);
             }
@@ -96,10 +109,10 @@ final class ImageProcessor {
         TargetSelector.Plan plan = cloud.selector().plan(image);
         if (plan.choice().skipReason() != null) {
             noteRuleSkip(cloud, image, plan.choice().skipReason());
-            return Outcome.DONE;
+            return Result.of(Outcome.DONE);
         }
         if (s.dryRun() && cloud.dryRunMemory().known(image)) {
-            return Outcome.DONE;
+            return Result.of(Outcome.DONE);
         }
 
         s.metrics.seen(cloud.name());
@@ -117,7 +130,7 @@ final class ImageProcessor {
                 draft.result("dry run: would " + decision.action().id());
                 s.record(draft);
                 cloud.dryRunMemory().remember(image, decision.action().id());
-                return Outcome.DONE;
+                return Result.of(Outcome.DONE);
             }
             switch (decision.action()) {
                 case REJECT -> reject(cloud, image, report, decision, draft);
@@ -134,14 +147,54 @@ final class ImageProcessor {
                     s.record(draft.result("failed"));
                 }
                 case RELABEL, CONVERT -> {
-                    return new Transformation(s, this, cloud, image, report, decision, plan, bytes, draft).run(state, decided);
+                    return Result.of(new Transformation(s, this, cloud, image, report, decision, plan, bytes, draft).run(state, decided));
                 }
             }
-            return Outcome.DONE;
+            return Result.of(Outcome.DONE);
         } catch (WorkDir.WorkDirFullException e) {
             s.record(draft.failed(e.getMessage()));
-            return Outcome.RETRY;
+            return Result.retry(e.getMessage());
         }
+    }
+
+    /**
+     * The poller's last word on an image that could not be processed in {@code tries} polls in a
+     * row (its bytes could not be read, Glance failed, the work directory stayed full): recorded
+     * as a failed attempt exactly as a failed conversion is — {@code state=failed}, the attempt,
+     * the reason, one {@code fail} record — so {@code retry}'s backoff and limit apply from then
+     * on. Only properties are written: the original's data, status and visibility are untouched.
+     */
+    void giveUp(Cloud cloud, String imageId, int tries, String lastFailure) {
+        GlanceClient client = cloud.client();
+        GlanceImage image;
+        try {
+            image = client.get(imageId).orElse(null);
+        } catch (IOException e) {
+            LOG.warn("cloud {}: image {}: {} tries failed and the failure cannot be recorded ({}); left until it changes",
+                    cloud.name(), imageId, tries, Failures.describe(e));
+            return;
+        }
+        if (image == null || assessor.before(assessor.facts(image)).isPresent()) {
+            return; // gone, decided meanwhile (another replica), or no longer a candidate
+        }
+        ImageState state = ImageState.parse(image.property(Properties.STATE).orElse(null)).orElse(null);
+        int recorded = CopyIds.attemptOf(image);
+        int attempt = state == ImageState.FAILED ? recorded + 1 : Math.max(1, recorded);
+        String why = "gave up after " + tries + " tries in a row, each at a poll: "
+                + (lastFailure == null ? "see the daemon's log" : lastFailure);
+        LOG.warn("cloud {}: image {}: attempt {} failed: {}", cloud.name(), imageId, attempt, why);
+        RecordDraft draft = new RecordDraft(cloud.name(), image, s.dryRun()).failed(why);
+        if (s.dryRun()) {
+            s.record(draft.result("dry run: would fail"));
+            return;
+        }
+        try {
+            Marks.failed(client, imageId, attempt, why);
+        } catch (IOException e) {
+            LOG.warn("cloud {}: image {}: the failure could not be recorded ({})", cloud.name(), imageId, Failures.describe(e));
+            draft.result("failed; not recorded in Glance: " + Failures.describe(e));
+        }
+        s.record(draft);
     }
 
     /**

@@ -164,6 +164,7 @@ class WireFaultsIntegrationTest {
         Daemon daemon = Daemon.start(it.load(config), CloudsYaml.load(clouds, Optional.empty()), "wire", Clock.systemUTC());
         GlanceImage settled = null;
         int maxCopies = 0;
+        double failMetric;
         try {
             Instant end = Instant.now().plusSeconds(90);
             while (Instant.now().isBefore(end)) {
@@ -180,6 +181,7 @@ class WireFaultsIntegrationTest {
             }
         } finally {
             daemon.stop(Duration.ofSeconds(10));
+            failMetric = decisions(daemon, cloud, Action.FAIL); // after the stop: the last record follows its mark
         }
         assertTrue(maxCopies <= 1, "never more than one copy");
         // The original: still there, active, the same bytes as uploaded.
@@ -203,10 +205,25 @@ class WireFaultsIntegrationTest {
             fail("neither done nor failed after 90 s: " + o.json());
         }
         assertTrue(spoiler.spoiled.get() > 0, "the fault was injected");
-        return new Outcome(o, copies, DaemonIt.records(dir.resolve("conversions.jsonl"), original.id()));
+        return new Outcome(o, copies, DaemonIt.records(dir.resolve("conversions.jsonl"), original.id()), failMetric);
     }
 
-    record Outcome(GlanceImage original, List<GlanceImage> copies, List<ConversionRecord> records) {
+    /** The value of glance_convert_images_total{cloud, action} the daemon exports. */
+    private static double decisions(Daemon daemon, String cloud, Action action) {
+        for (var snapshot : daemon.metrics().registry().scrape()) {
+            if (snapshot instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot counter
+                    && counter.getMetadata().getPrometheusName().equals("glance_convert_images")) {
+                for (var point : counter.getDataPoints()) {
+                    if (cloud.equals(point.getLabels().get("cloud")) && action.id().equals(point.getLabels().get("action"))) {
+                        return point.getValue();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    record Outcome(GlanceImage original, List<GlanceImage> copies, List<ConversionRecord> records, double failMetric) {
         String state() {
             return original.property(Properties.STATE).orElse("");
         }
@@ -237,12 +254,35 @@ class WireFaultsIntegrationTest {
     void aTruncatedBodyIsNeverTakenForTheImage() throws Exception {
         // A read that ends early (the client retries it once): an I/O error tried again at the next poll,
         // nothing is claimed or recorded meanwhile, and the first whole read converts it exactly.
-        // (After retry.attempts such polls the process leaves the image until it changes: see the README.)
+        // (After retry.attempts such polls the attempt is recorded failed: the test below.)
         Outcome o = convertThroughFaults("trunc", (orig, c1, c2) -> spoiler.add("GET", "/v2/images/" + orig + "/file", 2,
                 r -> cutShort(r)));
         assertEquals(2, spoiler.spoiled.get());
         assertEquals("done", o.state(), o.failures().toString());
         assertEquals(1, o.copyAttempt(), "no attempt was spent on the cut reads");
+    }
+
+    @Test
+    void anOriginalThatCannotBeReadIsRecordedFailedAfterEachRoundOfTriesAndKept() throws Exception {
+        // Every read of the original's data is cut short: after retry.attempts (3) polls in a row
+        // the attempt is recorded failed like a failed conversion, the retry backoff applies, and
+        // after the third failed attempt the image stays failed: untouched, active, not hidden.
+        Outcome o = convertThroughFaults("unread", (orig, c1, c2) -> spoiler.add("GET", "/v2/images/" + orig + "/file",
+                Integer.MAX_VALUE, r -> cutShort(r)));
+        assertEquals("failed", o.state(), o.original().json().toString());
+        assertEquals(3, CopyIds.attemptOf(o.original()));
+        String reason = o.original().property(Properties.REASON).orElse("");
+        assertTrue(reason.startsWith("gave up after 3 tries in a row, each at a poll: ") && reason.length() > 50, reason);
+        List<ConversionRecord> fails = o.records().stream().filter(r -> r.action() == Action.FAIL).toList();
+        assertEquals(3, fails.size(), "one fail record per failed attempt: " + o.records());
+        for (ConversionRecord r : fails) {
+            assertTrue(r.reason().startsWith("gave up after 3 tries in a row"), r.reason());
+            assertEquals("failed", r.result());
+            assertEquals("raw", r.declaredFormat());
+            assertEquals("wire-unread", r.imageName());
+        }
+        assertEquals(3.0, o.failMetric(), "glance_convert_images_total{action=\"fail\"}");
+        assertFalse(o.original().tags().contains(CopyMetadata.UNSAFE_TAG), "a failure is not a rejection");
     }
 
     @Test
