@@ -4,7 +4,8 @@
 # style), import methods glance-direct/web-download/copy-image, Keystone token validation and
 # enforce_new_defaults=true. Needs the Keystone of start-keystone.sh: KEYSTONE_URL and
 # GLANCE_SERVICE_PASSWORD from the environment or from RUN_DIR/keystone.env.
-# Optional environment: NOTIFY_URL (messagingv2 notifications), GLANCE_ENFORCE_NEW_DEFAULTS
+# Optional environment: NOTIFY_URL (messagingv2 notifications, oslo retry = 1 as the README
+# advises: uploads do not wait for a broker that is down), GLANCE_ENFORCE_NEW_DEFAULTS
 # (default true), GLANCE_IMAGE_SIZE_CAP (bytes, default 10 GiB), GLANCE_DEBUG (default false),
 # GLANCE_PROPERTY_PROTECTIONS (a property protections file, role format; default none).
 # Stop with stop-all.sh RUN_DIR.
