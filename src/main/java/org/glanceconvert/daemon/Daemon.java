@@ -115,7 +115,7 @@ public final class Daemon implements AutoCloseable {
             Services services = new Services(config, self, clock, metrics, log, producers, heartbeats);
             if (config.metrics().enabled()) {
                 health = HealthServer.start(config.metrics().bind(), config.metrics().port(), metrics,
-                        readiness(clouds, workDir, listeners));
+                        readiness(clouds, workDir, listeners), notificationChecks(clouds, listeners));
             }
             Daemon daemon = new Daemon(config, services, clouds, workers, scheduler, beats, producers, log, health, listeners);
             daemon.startPolling(clock);
@@ -164,6 +164,7 @@ public final class Daemon implements AutoCloseable {
             NotificationListener listener = new NotificationListener(cloud.name(), bus, config.concurrency(),
                     (id, event, settlement) -> poller.notified(id, settlement), pace::pollSoon);
             listeners.put(cloud.name(), listener);
+            services.metrics.notificationsConsuming(cloud.name(), listener::connected);
             long tick = Math.min(PACE_TICK.toMillis(), Math.min(config.pollInterval().toMillis(),
                     bus.safetyPollInterval().toMillis()));
             schedules.add(scheduler.scheduleWithFixedDelay(() -> {
@@ -179,18 +180,34 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static List<ReadinessCheck> readiness(List<Cloud> clouds, WorkDir workDir,
-                                                  Map<String, NotificationListener> listeners) {
+    /**
+     * Each cloud's notification listener. A listener that does not consume (broker down, refused,
+     * TLS) only degrades the daemon: it polls every {@code poll_interval} and keeps converting, so
+     * it stays ready (a broker outage must not stall a rollout or take every replica out of
+     * service); /readyz shows it as a warning, /healthz and /metrics tell its state.
+     */
+    private static List<ReadinessCheck> notificationChecks(List<Cloud> clouds, Map<String, NotificationListener> listeners) {
         List<ReadinessCheck> checks = new ArrayList<>();
         for (Cloud cloud : clouds) {
             if (cloud.settings().notificationSettings().isPresent()) {
                 checks.add(() -> {
                     NotificationListener l = listeners.get(cloud.name());
                     String name = "notifications " + cloud.name();
-                    return l == null ? new ReadinessCheck.Status(name, false, "not started")
-                            : new ReadinessCheck.Status(name, l.connected(), l.status());
+                    if (l == null) {
+                        return ReadinessCheck.Status.degraded(name, "not started: polling");
+                    }
+                    return l.connected() ? new ReadinessCheck.Status(name, true, l.status())
+                            : ReadinessCheck.Status.degraded(name, l.status());
                 });
             }
+        }
+        return checks;
+    }
+
+    private static List<ReadinessCheck> readiness(List<Cloud> clouds, WorkDir workDir,
+                                                  Map<String, NotificationListener> listeners) {
+        List<ReadinessCheck> checks = new ArrayList<>(notificationChecks(clouds, listeners));
+        for (Cloud cloud : clouds) {
             checks.add(() -> {
                 String name = "cloud " + cloud.name();
                 try {

@@ -14,9 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves /metrics (Prometheus text format), /healthz (the process answers) and /readyz (every
- * readiness check passes: 200, else 503 with the failing checks), on a configurable address
- * that defaults to 127.0.0.1.
+ * Serves /metrics (Prometheus text format), /healthz (the process answers: 200, with the state of
+ * parts that only degrade the daemon, such as its notification listeners) and /readyz (every
+ * readiness check passes: 200, else 503 with the failing checks; degraded checks are warnings and
+ * keep it ready), on a configurable address that defaults to 127.0.0.1.
  */
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
@@ -29,6 +30,15 @@ public final class HealthServer implements AutoCloseable {
 
     public static HealthServer start(String host, int port, Metrics metrics, List<ReadinessCheck> checks)
             throws IOException {
+        return start(host, port, metrics, checks, List.of());
+    }
+
+    /**
+     * @param details checks shown by /healthz below its "ok" line; they never change its status and
+     *                must be cheap (no network: liveness probes are frequent)
+     */
+    public static HealthServer start(String host, int port, Metrics metrics, List<ReadinessCheck> checks,
+                                     List<ReadinessCheck> details) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
         server.createContext("/metrics", ex -> {
@@ -36,8 +46,13 @@ public final class HealthServer implements AutoCloseable {
             writer.write(body, metrics.registry().scrape());
             respond(ex, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
         });
-        server.createContext("/healthz", ex -> respond(ex, 200, "text/plain; charset=utf-8",
-                "ok\n".getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/healthz", ex -> {
+            StringBuilder text = new StringBuilder("ok\n");
+            for (ReadinessCheck c : details) {
+                text.append(safely(c).line());
+            }
+            respond(ex, 200, "text/plain; charset=utf-8", text.toString().getBytes(StandardCharsets.UTF_8));
+        });
         server.createContext("/readyz", ex -> {
             List<ReadinessCheck.Status> results = new ArrayList<>();
             for (ReadinessCheck c : checks) {
@@ -46,7 +61,7 @@ public final class HealthServer implements AutoCloseable {
             boolean ready = results.stream().allMatch(ReadinessCheck.Status::ok);
             StringBuilder text = new StringBuilder(ready ? "ready\n" : "not ready\n");
             for (ReadinessCheck.Status s : results) {
-                text.append(s.ok() ? "ok   " : "FAIL ").append(s.name()).append(": ").append(s.detail()).append('\n');
+                text.append(s.line());
             }
             respond(ex, ready ? 200 : 503, "text/plain; charset=utf-8", text.toString().getBytes(StandardCharsets.UTF_8));
         });

@@ -2,11 +2,15 @@ package org.glanceconvert.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BooleanSupplier;
 import org.glanceconvert.log.Action;
 
 /**
@@ -22,6 +26,8 @@ public final class Metrics {
     private final Histogram duration;
     private final Gauge inFlight;
     private final Gauge lastPoll;
+    /** Per cloud with notifications: whether its listener consumes now. */
+    private final Map<String, BooleanSupplier> consuming = new ConcurrentSkipListMap<>();
 
     public Metrics() {
         seen = Counter.builder().name("glance_convert_images_seen_total")
@@ -41,6 +47,11 @@ public final class Metrics {
                 .help("Images being processed right now").register(registry);
         lastPoll = Gauge.builder().name("glance_convert_last_successful_poll_timestamp_seconds")
                 .help("Unix time of the last successful poll of each cloud's Glance").labelNames("cloud")
+                .register(registry);
+        GaugeWithCallback.builder().name("glance_convert_notifications_consuming")
+                .help("1 while a cloud's notification listener consumes its queue, 0 while degraded to polling")
+                .labelNames("cloud")
+                .callback(cb -> consuming.forEach((cloud, now) -> cb.call(now.getAsBoolean() ? 1 : 0, cloud)))
                 .register(registry);
     }
 
@@ -78,6 +89,11 @@ public final class Metrics {
     public AutoCloseable inFlight() {
         inFlight.inc();
         return inFlight::dec;
+    }
+
+    /** Exports {@code glance_convert_notifications_consuming{cloud}}, read at each scrape. */
+    public void notificationsConsuming(String cloud, BooleanSupplier consumingNow) {
+        consuming.put(cloud, consumingNow);
     }
 
     public void polled(String cloud, long epochMillis) {

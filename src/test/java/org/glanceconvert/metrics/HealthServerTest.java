@@ -53,4 +53,31 @@ class HealthServerTest {
             assertTrue(notReady.body().contains("FAIL cloud ceph glance: connection refused"), notReady.body());
         }
     }
+
+    @Test
+    void aBrokerOutageIsAWarningNotUnreadinessAndShowsInHealthAndMetrics() throws Exception {
+        Metrics metrics = new Metrics();
+        AtomicBoolean consuming = new AtomicBoolean(true);
+        metrics.notificationsConsuming("ceph", consuming::get);
+        ReadinessCheck bus = () -> consuming.get()
+                ? new ReadinessCheck.Status("notifications ceph", true, "consuming queue glance-convert")
+                : ReadinessCheck.Status.degraded("notifications ceph", "degraded to polling: Connection refused");
+        ReadinessCheck glance = () -> new ReadinessCheck.Status("cloud ceph", true, "Keystone token and Glance listing ok");
+        try (HealthServer server = HealthServer.start("127.0.0.1", 0, metrics, List.of(bus, glance), List.of(bus))) {
+            assertTrue(get(server, "/metrics").body().contains("glance_convert_notifications_consuming{cloud=\"ceph\"} 1.0"));
+            assertTrue(get(server, "/healthz").body().contains("ok   notifications ceph: consuming queue glance-convert"));
+
+            consuming.set(false);
+            HttpResponse<String> ready = get(server, "/readyz");
+            assertEquals(200, ready.statusCode(), ready.body());
+            assertTrue(ready.body().startsWith("ready\n"), ready.body());
+            assertTrue(ready.body().contains("warn notifications ceph: degraded to polling: Connection refused"), ready.body());
+            HttpResponse<String> health = get(server, "/healthz");
+            assertEquals(200, health.statusCode());
+            assertTrue(health.body().startsWith("ok\n"), health.body());
+            assertTrue(health.body().contains("warn notifications ceph: degraded to polling"), health.body());
+            String m = get(server, "/metrics").body();
+            assertTrue(m.contains("glance_convert_notifications_consuming{cloud=\"ceph\"} 0.0"), m);
+        }
+    }
 }
