@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -170,8 +167,8 @@ class CrashTrialsIntegrationTest {
         }
 
         Phase run(DaemonProcess daemon, Path config) throws Exception {
-            String md5 = digest(source.file, "MD5");
-            String sha512 = digest(source.file, "SHA-512");
+            String md5 = DaemonIt.digest(source.file, "MD5");
+            String sha512 = DaemonIt.digest(source.file, "SHA-512");
             GlanceImage original = it.put(it.demo, "crash-" + number + "-" + source.cloud, source.declared, source.file,
                     n -> n.tag(it.tag(source.cloud)));
             String firstCopy = ids.idFor(original.id(), source.target, 1);
@@ -272,8 +269,8 @@ class CrashTrialsIntegrationTest {
             assertEquals(sha512, o.osHashValue());
 
             Path back = it.download(o, dir.resolve("original.back"));
-            assertEquals(md5, digest(back, "MD5"), "the original downloads with its original bytes");
-            assertEquals(sha512, digest(back, "SHA-512"));
+            assertEquals(md5, DaemonIt.digest(back, "MD5"), "the original downloads with its original bytes");
+            assertEquals(sha512, DaemonIt.digest(back, "SHA-512"));
             Path copyFile = it.download(copy, dir.resolve("copy.back"));
             QemuImg.Result same = QemuImg.compare(raw, "raw", copyFile, source.qemuTarget);
             assertEquals(0, same.exitCode(), "the copy holds the source disk: " + same.stdout() + same.stderr());
@@ -342,17 +339,5 @@ class CrashTrialsIntegrationTest {
             }
         }
         return file;
-    }
-
-    private static String digest(Path file, String algorithm) throws Exception {
-        MessageDigest d = MessageDigest.getInstance(algorithm);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 }

@@ -210,6 +210,19 @@ final class DaemonIt implements AutoCloseable {
         return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 
+    /** The hex digest of a file ({@code MD5}, {@code SHA-512}: the algorithms of Glance's checksum and os_hash_value). */
+    static String digest(Path file, String algorithm) throws Exception {
+        java.security.MessageDigest d = java.security.MessageDigest.getInstance(algorithm);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(d.digest());
+    }
+
     /** Deletes every image this run made, unprotecting first. */
     @Override
     public void close() {

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -54,16 +51,16 @@ class DaemonRestartIntegrationTest {
             assertTrue(intact.property(Properties.STATE).isEmpty(), intact.json().toString());
             assertEquals(original.osHashValue() == null ? intact.osHashValue() : original.osHashValue(), intact.osHashValue());
 
-            Process second = launch(it, config, out2, "restart-it");
+            Process second = DaemonProcess.launch(it, config, out2, "restart-it");
             try {
-                GlanceImage done = withOutput(() -> it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120),
+                GlanceImage done = DaemonProcess.withOutput(() -> it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120),
                         "done after restart"), out1, out2);
                 List<GlanceImage> copies = it.copiesOf(original.id());
                 assertEquals(1, copies.size(), "exactly one copy: " + copies);
                 GlanceImage copy = it.await(copies.get(0).id(), DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
                 assertEquals(2, CopyIds.attemptOf(copy), "the abandoned attempt's id is burnt; the next one is used");
                 assertEquals(copy.id(), done.property(Properties.COPY_ID).orElse(null));
-                assertEquals(sha512(raw), copy.osHashValue(), "the copy holds exactly the source disk");
+                assertEquals(DaemonIt.digest(raw, "SHA-512"), copy.osHashValue(), "the copy holds exactly the source disk");
                 assertTrue(done.isHidden(), "original: hide");
                 assertEquals("active", done.status());
             } finally {
@@ -99,16 +96,16 @@ class DaemonRestartIntegrationTest {
             Path configB = it.writeConfig(podB, "start_from: now\npoll_overlap: 0s\n",
                     it.cloud("lease", "raw", "keep", "tag", null));
             long started = System.nanoTime();
-            Process b = launch(it, configB, podB.resolve("out.log"), "pod-b");
+            Process b = DaemonProcess.launch(it, configB, podB.resolve("out.log"), "pod-b");
             try {
-                GlanceImage done = withOutput(() -> it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120),
+                GlanceImage done = DaemonProcess.withOutput(() -> it.await(original.id(), DaemonIt.state("done"), Duration.ofSeconds(120),
                         "taken over"), podA.resolve("out.log"), podB.resolve("out.log"));
                 long seconds = (System.nanoTime() - started) / 1_000_000_000L;
                 List<GlanceImage> copies = it.copiesOf(original.id());
                 assertEquals(1, copies.size(), "exactly one copy: " + copies);
                 GlanceImage copy = it.await(copies.get(0).id(), DaemonIt.state("done"), Duration.ofSeconds(30), "copy done");
                 assertEquals(2, CopyIds.attemptOf(copy));
-                assertEquals(sha512(raw), copy.osHashValue());
+                assertEquals(DaemonIt.digest(raw, "SHA-512"), copy.osHashValue());
                 assertEquals("big-qcow2", copy.name());
                 assertEquals("big-qcow2 (original)", done.name());
                 assertTrue(seconds >= 5, "pod-b waited for pod-a's lease (" + seconds + " s)");
@@ -121,27 +118,12 @@ class DaemonRestartIntegrationTest {
         }
     }
 
-    /** Runs {@code check}; a failure carries the end of the daemons' output. */
-    private static <T> T withOutput(java.util.concurrent.Callable<T> check, Path... outputs) throws Exception {
-        try {
-            return check.call();
-        } catch (AssertionError e) {
-            StringBuilder s = new StringBuilder(e.getMessage());
-            for (Path p : outputs) {
-                String text = DaemonIt.read(p);
-                s.append("\n--- ").append(p.getFileName()).append(" ---\n")
-                        .append(text.substring(Math.max(0, text.length() - 20_000)));
-            }
-            throw new AssertionError(s.toString(), e);
-        }
-    }
-
     /** Starts a daemon process, uploads the image, and SIGKILLs the process while it converts. */
     private GlanceImage startAndKillMidConversion(DaemonIt it, Path qcow2, Path config, Path out, String replica)
             throws Exception {
-        Process first = launch(it, config, out, replica);
+        Process first = DaemonProcess.launch(it, config, out, replica);
         try {
-            awaitLog(out, "running", first);
+            DaemonProcess.awaitLog(out, "running", first, 60);
             String tag = tagOf(config);
             GlanceImage original = it.put(it.demo, "big-qcow2", "qcow2", qcow2, n -> n.tag(tag));
             GlanceImage working = awaitCopyInProgress(it, original.id(), first, out);
@@ -160,32 +142,6 @@ class DaemonRestartIntegrationTest {
         String yaml = Files.readString(config);
         int i = yaml.indexOf("tag: [") + 6;
         return yaml.substring(i, yaml.indexOf(']', i));
-    }
-
-    /** {@code java -cp <test classpath> org.glanceconvert.cli.Main run --config FILE}, output to a file. */
-    private static Process launch(DaemonIt it, Path config, Path output, String replica) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.glanceconvert.cli.Main", "run", "--config", config.toString());
-        pb.environment().put("OS_CLIENT_CONFIG_FILE", it.env.cloudsYaml().toString());
-        pb.environment().put("GLANCE_CONVERT_REPLICA", replica);
-        pb.environment().remove("GLANCE_CONVERT_LOG_LEVEL");
-        pb.redirectErrorStream(true).redirectOutput(output.toFile());
-        return pb.start();
-    }
-
-    private static void awaitLog(Path output, String text, Process p) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            if (DaemonIt.read(output).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the daemon exited " + p.exitValue() + ":\n" + DaemonIt.read(output));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the daemon never logged '" + text + "':\n" + DaemonIt.read(output));
     }
 
     /** Waits for a copy of {@code sourceId} that is claimed or converting, not yet verified. */
@@ -220,17 +176,5 @@ class DaemonRestartIntegrationTest {
             }
         }
         return file;
-    }
-
-    private static String sha512(Path file) throws Exception {
-        MessageDigest d = MessageDigest.getInstance("SHA-512");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +63,7 @@ class DaemonResumeIntegrationTest {
                 assertEquals(1, copies.size());
                 assertEquals(2, CopyIds.attemptOf(copies.get(0)));
                 assertEquals(redone.property(Properties.COPY_ID).orElse(null), copies.get(0).id());
-                assertEquals(sha512(raw), copies.get(0).osHashValue());
+                assertEquals(DaemonIt.digest(raw, "SHA-512"), copies.get(0).osHashValue());
             } finally {
                 daemon.stop(Duration.ofSeconds(10));
             }
@@ -87,10 +86,5 @@ class DaemonResumeIntegrationTest {
         it.service.patch(id, JsonPatch.create().set(Properties.STATE, "verified")
                 .set(Properties.HEARTBEAT, Long.toString(Instant.now().minusSeconds(3600).getEpochSecond())));
         return id;
-    }
-
-    private static String sha512(Path file) throws Exception {
-        var d = java.security.MessageDigest.getInstance("SHA-512");
-        return java.util.HexFormat.of().formatHex(d.digest(Files.readAllBytes(file)));
     }
 }

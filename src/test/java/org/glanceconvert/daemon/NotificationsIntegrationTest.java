@@ -116,16 +116,16 @@ class NotificationsIntegrationTest {
                             withNotifications(it.cloud(cloud, "raw", "keep", "tag", null), amqpUrl(it), queue));
                     Path out = pod.resolve("out.log");
                     outputs.add(out);
-                    pods.add(JvmDaemon.launch(it, config, out, "pod-" + r));
+                    pods.add(DaemonProcess.launch(it, config, out, "pod-" + r, "-XX:TieredStopAtLevel=1"));
                 }
                 for (int r = 0; r < replicas; r++) {
-                    JvmDaemon.awaitLog(outputs.get(r), "consuming Glance notifications", pods.get(r));
+                    DaemonProcess.awaitLog(outputs.get(r), "consuming Glance notifications", pods.get(r), 90);
                 }
                 long started = System.nanoTime();
                 List<String> ids = uploadAtOnce(it, qcow2, cloud, 20);
                 Map<String, Integer> byClaimant = new TreeMap<>();
                 for (String id : ids) {
-                    GlanceImage done = JvmDaemon.withOutput(() -> it.await(id, DaemonIt.state("done"), Duration.ofSeconds(240),
+                    GlanceImage done = DaemonProcess.withOutput(() -> it.await(id, DaemonIt.state("done"), Duration.ofSeconds(240),
                             "converted"), outputs.toArray(Path[]::new));
                     assertTrue(done.name().endsWith(" (original)") && !done.name().endsWith(" (original) (original)"),
                             "the original policy applied exactly once: " + done.name());
@@ -179,11 +179,11 @@ class NotificationsIntegrationTest {
                             withNotifications(it.cloud("kill", "raw", "hide", "tag", null), amqpUrl(it), queue));
                     Path out = pod.resolve("out.log");
                     outputs.add(out);
-                    pods.put(name, JvmDaemon.launch(it, config, out, name));
+                    pods.put(name, DaemonProcess.launch(it, config, out, name, "-XX:TieredStopAtLevel=1"));
                 }
                 int i = 0;
                 for (Process p : pods.values()) {
-                    JvmDaemon.awaitLog(outputs.get(i++), "consuming Glance notifications", p);
+                    DaemonProcess.awaitLog(outputs.get(i++), "consuming Glance notifications", p, 90);
                 }
                 GlanceImage original = it.put(it.demo, "big", "qcow2", qcow2, n -> n.tag(it.tag("kill")));
                 GlanceImage working = null;
@@ -202,7 +202,7 @@ class NotificationsIntegrationTest {
                 pods.get(victim).destroyForcibly(); // SIGKILL mid-conversion
                 assertTrue(pods.get(victim).waitFor(30, TimeUnit.SECONDS));
                 long killed = System.nanoTime();
-                GlanceImage done = JvmDaemon.withOutput(() -> it.await(original.id(), DaemonIt.state("done"),
+                GlanceImage done = DaemonProcess.withOutput(() -> it.await(original.id(), DaemonIt.state("done"),
                         Duration.ofSeconds(120), "taken over"), outputs.toArray(Path[]::new));
                 System.out.printf("killed %s mid-conversion; the other replica finished %.1f s later%n", victim,
                         (System.nanoTime() - killed) / 1e9);

@@ -16,15 +16,12 @@ import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.HttpHeaders;
 import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -157,8 +154,8 @@ class WireFaultsIntegrationTest {
         faults.install(original.id(), ids.idFor(original.id(), "raw", 1), ids.idFor(original.id(), "raw", 2));
         it.demo.upload(original.id(), org.glanceconvert.glance.UploadBody.ofFile(qcow2));
         GlanceImage before = it.get(original.id());
-        String md5 = digest(qcow2, "MD5");
-        String sha512 = digest(qcow2, "SHA-512");
+        String md5 = DaemonIt.digest(qcow2, "MD5");
+        String sha512 = DaemonIt.digest(qcow2, "SHA-512");
         assertEquals(md5, before.checksum());
 
         Daemon daemon = Daemon.start(it.load(config), CloudsYaml.load(clouds, Optional.empty()), "wire", Clock.systemUTC());
@@ -190,14 +187,14 @@ class WireFaultsIntegrationTest {
         assertEquals(md5, o.checksum());
         assertEquals(sha512, o.osHashValue());
         Path back = it.download(o, dir.resolve("original.back"));
-        assertEquals(sha512, digest(back, "SHA-512"), "the original downloads intact");
+        assertEquals(sha512, DaemonIt.digest(back, "SHA-512"), "the original downloads intact");
         List<GlanceImage> copies = it.copiesOf(original.id());
         String state = o.property(Properties.STATE).orElse("");
         if (state.equals("done")) {
             assertEquals(1, copies.size());
             GlanceImage copy = copies.get(0);
             assertEquals("done", copy.property(Properties.STATE).orElse(null));
-            assertEquals(digest(raw, "SHA-512"), copy.osHashValue(), "the copy holds exactly the source disk");
+            assertEquals(DaemonIt.digest(raw, "SHA-512"), copy.osHashValue(), "the copy holds exactly the source disk");
         } else if (state.equals("failed")) {
             assertEquals(0, copies.size(), "a failed conversion leaves no copy: " + copies);
             assertFalse(o.isHidden(), "a failure does not hide the original");
@@ -331,17 +328,5 @@ class WireFaultsIntegrationTest {
         byte[] body = r.getBody();
         byte[] half = java.util.Arrays.copyOf(body, body.length / 2);
         return Response.Builder.like(r).but().body(half).build();
-    }
-
-    private static String digest(Path file, String algorithm) throws Exception {
-        MessageDigest d = MessageDigest.getInstance(algorithm);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 }
