@@ -119,14 +119,11 @@ public final class CatalogAudit {
      */
     public static List<GlanceImage> list(GlanceClient client, Instant since) throws IOException {
         List<GlanceImage> out = new ArrayList<>();
-        for (boolean hidden : new boolean[] {false, true}) {
-            ImageQuery q = ImageQuery.all().visibility("all").sort("created_at:asc,id:asc");
-            if (hidden) {
-                q.osHidden(true);
-            }
-            if (since != null) {
-                q.updatedAtOrAfter(since);
-            }
+        ImageQuery catalog = ImageQuery.all().visibility("all").sort("created_at:asc,id:asc");
+        if (since != null) {
+            catalog.updatedAtOrAfter(since);
+        }
+        for (ImageQuery q : catalog.visibleAndHidden()) {
             try {
                 client.listAll(q).forEach(out::add);
             } catch (UncheckedIOException e) {

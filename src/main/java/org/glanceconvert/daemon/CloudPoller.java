@@ -87,19 +87,15 @@ final class CloudPoller {
             List<GlanceImage> candidates = new ArrayList<>();
             ImageQuery recent = ImageQuery.all().status("active").visibility("all").updatedAtOrAfter(from)
                     .sort("created_at:asc,id:asc").pageSize(PAGE_SIZE);
-            ImageQuery recentHidden = ImageQuery.all().status("active").visibility("all").osHidden(true)
-                    .updatedAtOrAfter(from).sort("created_at:asc,id:asc").pageSize(PAGE_SIZE);
-            cloud.client().listAll(recent).forEach(candidates::add);
-            cloud.client().listAll(recentHidden).forEach(candidates::add);
+            for (ImageQuery q : recent.visibleAndHidden()) {
+                cloud.client().listAll(q).forEach(candidates::add);
+            }
             if (!s.dryRun()) {
-                for (boolean hidden : new boolean[] {false, true}) {
-                    ImageQuery failed = ImageQuery.all().status("active").visibility("all")
-                            .property(Properties.STATE, ImageState.FAILED.value()).sort("created_at:asc,id:asc")
-                            .pageSize(PAGE_SIZE);
-                    if (hidden) {
-                        failed.osHidden(true);
-                    }
-                    cloud.client().listAll(failed).forEach(candidates::add);
+                ImageQuery failed = ImageQuery.all().status("active").visibility("all")
+                        .property(Properties.STATE, ImageState.FAILED.value()).sort("created_at:asc,id:asc")
+                        .pageSize(PAGE_SIZE);
+                for (ImageQuery q : failed.visibleAndHidden()) {
+                    cloud.client().listAll(q).forEach(candidates::add);
                 }
             }
             for (GlanceImage image : candidates) {

@@ -26,51 +26,42 @@ public final class ImageQuery {
     }
 
     public ImageQuery status(String status) {
-        params.put("status", status);
-        return this;
+        return set("status", status);
     }
 
     /** {@code public}, {@code private}, {@code shared}, {@code community} or {@code all}. */
     public ImageQuery visibility(String visibility) {
-        params.put("visibility", visibility);
-        return this;
+        return set("visibility", visibility);
     }
 
     /** true lists only hidden images, false only visible ones; unset = Glance's default (visible only). */
     public ImageQuery osHidden(boolean hidden) {
-        params.put("os_hidden", Boolean.toString(hidden));
-        return this;
+        return set("os_hidden", Boolean.toString(hidden));
     }
 
     public ImageQuery tag(String tag) {
-        params.put("tag", tag);
-        return this;
+        return set("tag", tag);
     }
 
     public ImageQuery owner(String projectId) {
-        params.put("owner", projectId);
-        return this;
+        return set("owner", projectId);
     }
 
     public ImageQuery name(String name) {
-        params.put("name", name);
-        return this;
+        return set("name", name);
     }
 
     public ImageQuery diskFormat(String diskFormat) {
-        params.put("disk_format", diskFormat);
-        return this;
+        return set("disk_format", diskFormat);
     }
 
     /** {@code updated_at=gte:T} (v2 has no {@code changes-since}). Glance compares whole seconds. */
     public ImageQuery updatedAtOrAfter(Instant t) {
-        params.put("updated_at", "gte:" + t.truncatedTo(ChronoUnit.SECONDS));
-        return this;
+        return set("updated_at", "gte:" + t.truncatedTo(ChronoUnit.SECONDS));
     }
 
     public ImageQuery createdAtOrAfter(Instant t) {
-        params.put("created_at", "gte:" + t.truncatedTo(ChronoUnit.SECONDS));
-        return this;
+        return set("created_at", "gte:" + t.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** A user property equal to {@code value}. */
@@ -78,14 +69,12 @@ public final class ImageQuery {
         if (!PROPERTY_NAME.matcher(name).matches() || RESERVED.contains(name)) {
             throw new IllegalArgumentException("not a property filter: " + name);
         }
-        params.put(name, value);
-        return this;
+        return set(name, value);
     }
 
     /** e.g. {@code created_at:asc,id:asc}; a unique last key keeps paging stable. */
     public ImageQuery sort(String sort) {
-        params.put("sort", sort);
-        return this;
+        return set("sort", sort);
     }
 
     /** Images per request (Glance caps it at its api_limit_max). */
@@ -94,6 +83,23 @@ public final class ImageQuery {
             throw new IllegalArgumentException("page size must be positive");
         }
         this.pageSize = n;
+        return this;
+    }
+
+    /**
+     * This query, then a copy that lists hidden images ({@code os_hidden=true}): Glance leaves
+     * hidden images out of every listing that does not ask for them, so seeing the whole catalog
+     * takes both.
+     */
+    public java.util.List<ImageQuery> visibleAndHidden() {
+        ImageQuery hidden = new ImageQuery();
+        hidden.params.putAll(params);
+        hidden.pageSize = pageSize;
+        return java.util.List.of(this, hidden.osHidden(true));
+    }
+
+    private ImageQuery set(String name, String value) {
+        params.put(name, value);
         return this;
     }
 

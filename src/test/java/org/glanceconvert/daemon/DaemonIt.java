@@ -179,11 +179,7 @@ final class DaemonIt implements AutoCloseable {
     /** Every image (hidden or not, any status) whose glance_convert_source_id is {@code sourceId}. */
     List<GlanceImage> copiesOf(String sourceId) throws IOException {
         List<GlanceImage> out = new ArrayList<>();
-        for (boolean hidden : new boolean[] {false, true}) {
-            ImageQuery q = ImageQuery.all().visibility("all").property(Properties.SOURCE_ID, sourceId);
-            if (hidden) {
-                q.osHidden(true);
-            }
+        for (ImageQuery q : ImageQuery.all().visibility("all").property(Properties.SOURCE_ID, sourceId).visibleAndHidden()) {
             service.listAll(q).forEach(out::add);
         }
         out.forEach(i -> created.add(i.id()));
