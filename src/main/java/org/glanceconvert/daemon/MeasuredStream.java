@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
+import org.glanceconvert.glance.OsHashAlgorithms;
 
 /**
  * Counts and hashes the bytes that pass, so that what was uploaded can be compared with what
@@ -57,15 +57,8 @@ final class MeasuredStream extends FilterInputStream {
 
     /** Glance's {@code os_hash_algo} names (hashlib's) as Java digests; sha512 when unknown. */
     static MessageDigest digestFor(String glanceAlgo) {
-        String name = switch (glanceAlgo == null ? "sha512" : glanceAlgo.toLowerCase(Locale.ROOT)) {
-            case "sha384" -> "SHA-384";
-            case "sha256" -> "SHA-256";
-            case "sha1" -> "SHA-1";
-            case "md5" -> "MD5";
-            case "sha3_512", "sha3-512" -> "SHA3-512";
-            case "sha3_256", "sha3-256" -> "SHA3-256";
-            default -> "SHA-512";
-        };
+        String known = glanceAlgo == null ? null : OsHashAlgorithms.javaName(glanceAlgo);
+        String name = known == null ? "SHA-512" : known;
         try {
             return MessageDigest.getInstance(name);
         } catch (NoSuchAlgorithmException e) {

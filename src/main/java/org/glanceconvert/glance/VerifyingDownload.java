@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ public final class VerifyingDownload extends InputStream {
         String algo = image.osHashAlgo();
         MessageDigest h = null;
         if (algo != null && image.osHashValue() != null) {
-            String javaName = javaAlgorithm(algo);
+            String javaName = OsHashAlgorithms.javaName(algo);
             if (javaName == null) {
                 LOG.warn("image {}: os_hash_algo {} is not known here; verifying size and MD5 only", image.id(), algo);
             } else {
@@ -196,19 +195,6 @@ public final class VerifyingDownload extends InputStream {
     public void close() {
         closed = true;
         closeResponse();
-    }
-
-    static String javaAlgorithm(String glanceAlgo) {
-        return switch (glanceAlgo.toLowerCase(Locale.ROOT)) {
-            case "sha512" -> "SHA-512";
-            case "sha384" -> "SHA-384";
-            case "sha256" -> "SHA-256";
-            case "sha1" -> "SHA-1";
-            case "md5" -> "MD5";
-            case "sha3_512", "sha3-512" -> "SHA3-512";
-            case "sha3_256", "sha3-256" -> "SHA3-256";
-            default -> null;
-        };
     }
 
     private static MessageDigest digest(String name) {
