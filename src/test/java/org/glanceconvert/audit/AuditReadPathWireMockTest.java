@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -24,10 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import org.glanceconvert.config.CloudEntry;
@@ -39,6 +34,7 @@ import org.glanceconvert.daemon.ImageAssessor;
 import org.glanceconvert.glance.ClientOptions;
 import org.glanceconvert.glance.GlanceClient;
 import org.glanceconvert.glance.RetryPolicy;
+import org.glanceconvert.glance.WireMockKeystone;
 import org.glanceconvert.log.Action;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,8 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditReadPathWireMockTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ID = "0b9d3a57-2f4e-4b1c-8e6a-5c7d9f1a2b3c";
-    private static final DateTimeFormatter KEYSTONE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
@@ -63,15 +57,7 @@ class AuditReadPathWireMockTest {
 
     @Test
     void aStoreWithoutRangeReadsIsStreamedAndSaidSo() throws Exception {
-        String token = """
-                {"token": {"methods": ["password"], "expires_at": "%s", "issued_at": "%s",
-                  "project": {"id": "p-service", "name": "service", "domain": {"id": "default", "name": "Default"}},
-                  "catalog": [{"type": "image", "name": "glance", "id": "s1", "endpoints": [
-                      {"id": "e1", "interface": "public", "region": "R", "region_id": "R", "url": "%s"}]}]}}
-                """.formatted(KEYSTONE_TIME.format(Instant.now().plus(1, ChronoUnit.HOURS)),
-                KEYSTONE_TIME.format(Instant.now()), wm.baseUrl());
-        wm.stubFor(post(urlEqualTo("/v3/auth/tokens")).willReturn(aResponse().withStatus(201)
-                .withHeader("X-Subject-Token", "tok").withHeader("Content-Type", "application/json").withBody(token)));
+        WireMockKeystone.stubToken(wm);
         byte[] data = new byte[256 * 1024];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 31 + 7);

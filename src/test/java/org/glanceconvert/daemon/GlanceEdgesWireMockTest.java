@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -23,10 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Random;
 import org.glanceconvert.config.CloudEntry;
@@ -39,6 +34,7 @@ import org.glanceconvert.glance.GlanceImage;
 import org.glanceconvert.glance.ImageTooLargeException;
 import org.glanceconvert.glance.RetryPolicy;
 import org.glanceconvert.glance.UploadBody;
+import org.glanceconvert.glance.WireMockKeystone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GlanceEdgesWireMockTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ID = "6f1c2a8e-0b7d-4c55-9a1e-3d2f4b6a8c90";
-    private static final DateTimeFormatter KEYSTONE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().bindAddress("127.0.0.1").dynamicPort()).build();
@@ -66,15 +60,7 @@ class GlanceEdgesWireMockTest {
 
     @BeforeEach
     void connect() throws Exception {
-        String body = """
-                {"token": {"methods": ["password"], "expires_at": "%s", "issued_at": "%s",
-                  "project": {"id": "p-service", "name": "service", "domain": {"id": "default", "name": "Default"}},
-                  "catalog": [{"type": "image", "name": "glance", "id": "s1", "endpoints": [
-                      {"id": "e1", "interface": "public", "region": "R", "region_id": "R", "url": "%s"}]}]}}
-                """.formatted(KEYSTONE_TIME.format(Instant.now().plus(1, ChronoUnit.HOURS)),
-                KEYSTONE_TIME.format(Instant.now()), wm.baseUrl());
-        wm.stubFor(post(urlEqualTo("/v3/auth/tokens")).willReturn(aResponse().withStatus(201)
-                .withHeader("X-Subject-Token", "tok").withHeader("Content-Type", "application/json").withBody(body)));
+        WireMockKeystone.stubToken(wm);
         CloudEntry cloud = new CloudEntry("wm", dir.resolve("clouds.yaml"), new PasswordAuth(wm.baseUrl() + "/v3", "u", null,
                 new Secret("pw"), "service", null, null, "default", null, "default"), "R", "public", null, true);
         client = GlanceClient.connect(cloud, ClientOptions.defaults()
