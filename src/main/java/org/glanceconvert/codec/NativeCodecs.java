@@ -79,7 +79,7 @@ public final class NativeCodecs {
     }
 
     /** Null when {@code library} loaded, else why not. */
-    private static String load(String library, Runnable register) {
+    static String load(String library, Runnable register) {
         if (!Platform.isLinux() || !Platform.is64Bit()) {
             return "native codecs are bound on 64-bit Linux only";
         }

@@ -45,6 +45,15 @@ class NativeCodecsTest {
         });
     }
 
+    @Test
+    void aLibraryThatCannotBeLoadedIsReportedWithTheReason() {
+        String missing = "libdeflate.so.999";
+        String why = NativeCodecs.load(missing,
+                () -> com.sun.jna.Native.register(Libdeflate.class, com.sun.jna.NativeLibrary.getInstance(missing)));
+        assertTrue(why != null && why.contains(missing) && why.contains("apt-get install libdeflate0"), why);
+        assertEquals(null, NativeCodecs.load(Libzstd.LIBRARY, () -> com.sun.jna.NativeLibrary.getInstance(Libzstd.LIBRARY)));
+    }
+
     static Stream<Arguments> encoders() {
         return Stream.of(
                 Arguments.of("libdeflate raw", (Supplier<Encoder>) () -> deflate(DeflateEncoder.Framing.RAW), Decoded.RAW),
