@@ -87,8 +87,10 @@ public final class NativeCodecs {
             register.run();
             return null;
         } catch (Throwable e) {
-            return library + " could not be loaded: " + e.getMessage()
-                    + (library.startsWith("libdeflate") ? " (apt-get install libdeflate0)" : "");
+            // The install hint only when the library itself is missing, not when JNA is.
+            boolean missing = e instanceof UnsatisfiedLinkError && String.valueOf(e.getMessage()).contains(library);
+            return library + " could not be loaded: " + e
+                    + (missing && library.startsWith("libdeflate") ? " (apt-get install libdeflate0)" : "");
         }
     }
 }
