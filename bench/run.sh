@@ -165,8 +165,13 @@ for verb in inspect map; do
   echo "| $verb 1 TiB sparse qcow2 | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | - | $grss / $qrss | $ratio | - | $(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b"
 done
+# Which compressors glance-convert used (native libdeflate/libzstd or the pure-Java fallback).
+codecs=$(head -c 1M "$IMG/base.raw" > "$DIR/codecs.raw" && GLANCE_CONVERT_LOG_LEVEL=INFO $GC convert -f raw -O qcow2 -c \
+  "$DIR/codecs.raw" "$DIR/codecs.qcow2" 2>&1 | grep -o 'compression: .*' || true)
+rm -f "$DIR/codecs.raw" "$DIR/codecs.qcow2"
 {
   echo
+  [ -z "$codecs" ] || echo "glance-convert's $codecs."
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(qemu-img --version | head -1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg);"
   echo "glance-convert through bin/glance-convert with -Xmx256m (every job must pass in that heap);"
   echo "$(java -version 2>&1 | head -1); image $SIZE ext4 of /usr/lib; $PAIRS pair(s); $(date -u +%Y-%m-%dT%H:%MZ)."
