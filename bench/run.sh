@@ -111,8 +111,8 @@ stats() { # file column -> "min median max"
 build_images
 RESULTS="$DIR/results-$SIZE.md"
 {
-  echo "| job | glance-convert wall s (min/med/max) | qemu-img wall s (min/med/max) | CPU s (gc / qemu, median) | peak RSS MiB (gc / qemu) | ratio (median wall) | load avg |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| job | glance-convert wall s (min/med/max) | qemu-img wall s (min/med/max) | CPU s (gc / qemu, median) | peak RSS MiB (gc / qemu) | ratio (median wall) | output MiB (gc / qemu) | load avg |"
+  echo "|---|---|---|---|---|---|---|---|"
 } > "$RESULTS"
 status=0
 for spec in "${ALL_JOBS[@]}"; do
@@ -140,7 +140,12 @@ for spec in "${ALL_JOBS[@]}"; do
   gcpu=$(stats "$a" 2 | awk '{print $2}'); qcpu=$(stats "$b" 2 | awk '{print $2}')
   grss=$(stats "$a" 3 | awk '{printf "%.0f", $3/1024}'); qrss=$(stats "$b" 3 | awk '{printf "%.0f", $3/1024}')
   ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {printf "%.2f", (q > 0 ? g / q : 0)}')
-  echo "| $name | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | $gcpu / $qcpu | $grss / $qrss | **$ratio** | $load0-$(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
+  # Compressing jobs: the output sizes, so that nobody wins by compressing less.
+  sizes="-"
+  if [ "$kind" = compress ]; then
+    sizes=$(stat -c %s "$ours" "$theirs" | awk '{m[NR] = $1 / 1048576} END {printf "%.1f / %.1f", m[1], m[2]}')
+  fi
+  echo "| $name | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | $gcpu / $qcpu | $grss / $qrss | **$ratio** | $sizes | $load0-$(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b" "$ours" "$theirs"
 done
 # Metadata-only jobs on a 1 TiB sparse qcow2.
@@ -157,11 +162,16 @@ for verb in inspect map; do
   grss=$(stats "$a" 3 | awk '{printf "%.0f", $3/1024}'); qrss=$(stats "$b" 3 | awk '{printf "%.0f", $3/1024}')
   # qemu-img answers these in milliseconds: a ratio of two rounded numbers would mean nothing.
   ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {if (q >= 0.05) printf "%.2f", g / q; else printf "-"}')
-  echo "| $verb 1 TiB sparse qcow2 | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | - | $grss / $qrss | $ratio | $(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
+  echo "| $verb 1 TiB sparse qcow2 | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | - | $grss / $qrss | $ratio | - | $(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b"
 done
+# Which compressors glance-convert used (native libdeflate/libzstd or the pure-Java fallback).
+codecs=$(head -c 1M "$IMG/base.raw" > "$DIR/codecs.raw" && GLANCE_CONVERT_LOG_LEVEL=INFO $GC convert -f raw -O qcow2 -c \
+  "$DIR/codecs.raw" "$DIR/codecs.qcow2" 2>&1 | grep -o 'compression: .*' || true)
+rm -f "$DIR/codecs.raw" "$DIR/codecs.qcow2"
 {
   echo
+  [ -z "$codecs" ] || echo "glance-convert's $codecs."
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(qemu-img --version | head -1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg);"
   echo "glance-convert through bin/glance-convert with -Xmx256m (every job must pass in that heap);"
   echo "$(java -version 2>&1 | head -1); image $SIZE ext4 of /usr/lib; $PAIRS pair(s); $(date -u +%Y-%m-%dT%H:%MZ)."

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.glanceconvert.codec.NativeCodecs;
 import org.junit.jupiter.api.Test;
 
 class VmdkGrainCompressorTest {
@@ -34,6 +35,13 @@ class VmdkGrainCompressorTest {
                 assertArrayEquals(grain, back);
             }
             assertTrue(compress(compressor, text).length < 1000);
+        }
+    }
+
+    @Test
+    void grainsAreCompressedByLibdeflate() {
+        try (VmdkGrainCompressor compressor = new VmdkGrainCompressor()) {
+            assertEquals("libdeflate", compressor.implementation(), NativeCodecs.describe());
         }
     }
 

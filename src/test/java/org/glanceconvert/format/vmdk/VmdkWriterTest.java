@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.glanceconvert.codec.NativeCodecs;
 import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
@@ -54,6 +55,29 @@ class VmdkWriterTest extends QemuOracleTest {
         assertTrue(data.get("extents").get(0).get("compressed").asBoolean());
         assertStreamLayout(vmdk);
         assertGlanceCanParseDescriptor(vmdk);
+    }
+
+    @Test
+    void thePureJavaDeflaterFallbackWritesAnImageQemuReads() throws IOException {
+        Path raw = TestImages.patternedRaw(dir.resolve("src.raw"), ODD_SIZE, 13);
+        String before = System.getProperty(NativeCodecs.PROPERTY);
+        System.setProperty(NativeCodecs.PROPERTY, "false");
+        Path vmdk;
+        try {
+            try (VmdkGrainCompressor compressor = new VmdkGrainCompressor()) {
+                assertEquals("java.util.zip", compressor.implementation());
+            }
+            vmdk = writeFile(writer, raw, dir.resolve("fallback.vmdk"), options(true, 2));
+        } finally {
+            if (before == null) {
+                System.clearProperty(NativeCodecs.PROPERTY);
+            } else {
+                System.setProperty(NativeCodecs.PROPERTY, before);
+            }
+        }
+        assertIdentical(raw, vmdk, "vmdk");
+        assertCheckClean(vmdk, "vmdk");
+        assertStreamLayout(vmdk);
     }
 
     @Test
