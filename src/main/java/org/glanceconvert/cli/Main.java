@@ -1,8 +1,6 @@
 package org.glanceconvert.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,20 +11,26 @@ import picocli.CommandLine.Command;
         description = "Finds out what OpenStack Glance images really are and converts them to the cloud's format.")
 public final class Main implements Runnable {
     /** The sub-commands in the order the help lists them. */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+    private static final List<String> SUBCOMMANDS =
+            List.of("inspect", "convert", "compare", "map", "check", "log", "run", "audit");
 
-    static {
-        SUBCOMMANDS.put("inspect", InspectCommand::new);
-        SUBCOMMANDS.put("convert", ConvertCommand::new);
-        SUBCOMMANDS.put("compare", CompareCommand::new);
-        SUBCOMMANDS.put("map", MapCommand::new);
-        SUBCOMMANDS.put("check", CheckCommand::new);
-        SUBCOMMANDS.put("log", LogCommand::new);
-        SUBCOMMANDS.put("run", RunCommand::new);
-        SUBCOMMANDS.put("audit", AuditCommand::new);
+    // A switch rather than constructor references: each of those is a lambda to spin up at start-up.
+    private static Object newSubcommand(String name) {
+        switch (name) {
+            case "inspect": return new InspectCommand();
+            case "convert": return new ConvertCommand();
+            case "compare": return new CompareCommand();
+            case "map": return new MapCommand();
+            case "check": return new CheckCommand();
+            case "log": return new LogCommand();
+            case "run": return new RunCommand();
+            case "audit": return new AuditCommand();
+            default: throw new IllegalArgumentException(name);
+        }
     }
 
     public static void main(String[] args) {
+        StartupWarmUp.beginFor(args);
         System.exit(run(args));
     }
 
@@ -37,7 +41,7 @@ public final class Main implements Runnable {
 
     /** The configured command line with every sub-command, before it runs (tests capture its output). */
     public static CommandLine commandLine() {
-        return configured(SUBCOMMANDS.keySet());
+        return configured(SUBCOMMANDS);
     }
 
     /**
@@ -48,23 +52,47 @@ public final class Main implements Runnable {
      * word, options first) gets the whole tree, so suggestions and listings are unchanged.
      */
     public static CommandLine commandLine(String... args) {
-        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
-            return configured(java.util.List.of(args[0]));
+        if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
+            return configured(List.of(args[0]));
         }
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-            return configured(java.util.List.of());
+            return configured(List.of());
         }
         return commandLine();
     }
 
-    private static CommandLine configured(Iterable<String> subcommands) {
+    private static CommandLine configured(List<String> subcommands) {
         CommandLine cli = new CommandLine(new Main());
         for (String name : subcommands) {
-            cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
+            cli.addSubcommand(name, newSubcommand(name));
         }
-        return cli.setExitCodeExceptionMapper(ExitCodes::forException)
-                .setExecutionExceptionHandler(ExitCodes::handleExecutionException)
-                .setParameterExceptionHandler(ExitCodes::handleParameterException);
+        Handlers handlers = new Handlers();
+        return cli.setExitCodeExceptionMapper(handlers)
+                .setExecutionExceptionHandler(handlers)
+                .setParameterExceptionHandler(handlers);
+    }
+
+    /**
+     * {@link ExitCodes} as picocli's handlers. A class, not method references: picocli's
+     * interfaces are Java 5 class files, so lambdas implementing them cannot be kept in the
+     * class-data archive and were spun up on every start.
+     */
+    private static final class Handlers implements CommandLine.IExitCodeExceptionMapper,
+            CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+        @Override
+        public int getExitCode(Throwable exception) {
+            return ExitCodes.forException(exception);
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parsed) {
+            return ExitCodes.handleExecutionException(ex, commandLine, parsed);
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            return ExitCodes.handleParameterException(ex, args);
+        }
     }
 
     @CommandLine.Spec
