@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
  * initialisation, so the main thread simply waits for whatever part is not finished when it
  * gets there; neither touches a class the command line's parsing initialises.
  */
-final class StartupWarmUp {
+final class StartupWarmUp extends Thread {
     private StartupWarmUp() {
+        super("startup-warm-up");
+        setDaemon(true);
     }
 
     /** Starts the warm-up when {@code args} name a command that reads image files. */
@@ -19,9 +21,8 @@ final class StartupWarmUp {
         if (args.length == 0 || !readsImages(args[0])) {
             return;
         }
-        Thread thread = new Thread(StartupWarmUp::warmUp, "startup-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        // A Thread subclass, not a method reference: a lambda would be spun up on the main thread.
+        new StartupWarmUp().start();
     }
 
     private static boolean readsImages(String command) {
@@ -37,7 +38,8 @@ final class StartupWarmUp {
         }
     }
 
-    private static void warmUp() {
+    @Override
+    public void run() {
         try {
             LoggerFactory.getILoggerFactory();
             SparseFiles.available();
