@@ -14,7 +14,7 @@ work="$dir/cds-training"
 # The archive must be dumped with the options bin/glance-convert runs commands with (the heap
 # objects need G1, which only the daemon uses; commands ignore them).
 opts="-Xlog:disable -Xmx256m"
-run_opts="$opts -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+run_opts="$opts -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 rm -rf "$work"
 mkdir -p "$work"
 train() {
