@@ -1,14 +1,14 @@
 package org.glanceconvert.cli;
 
 import org.glanceconvert.image.SparseFiles;
-import org.slf4j.LoggerFactory;
 
 /**
- * Configures logging and loads the native hole finder (JNA) on a second thread while the main
- * thread parses the command line: together they were about a third of an image command's
- * start-up, and a command uses both only after its arguments are parsed. Each is a class
- * initialisation, so the main thread simply waits for whatever part is not finished when it
- * gets there; neither touches a class the command line's parsing initialises.
+ * Loads the native hole finder (JNA) on a second thread while the main thread parses the
+ * command line: it was a large part of an image command's start-up, and a command uses it only
+ * after its arguments are parsed. It is a class initialisation, so the main thread simply waits
+ * if it is not finished when it gets there; it touches no class the command line's parsing
+ * initialises. (Logging is not initialised at all unless something is logged:
+ * {@link org.glanceconvert.log.LogbackConfigurator#mayLog}.)
  */
 final class StartupWarmUp extends Thread {
     private StartupWarmUp() {
@@ -41,7 +41,6 @@ final class StartupWarmUp extends Thread {
     @Override
     public void run() {
         try {
-            LoggerFactory.getILoggerFactory();
             SparseFiles.available();
         } catch (Throwable e) {
             // The main thread meets the same failure where it is handled and reported.

@@ -7,7 +7,6 @@ import com.sun.jna.Pointer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -16,7 +15,6 @@ import org.slf4j.LoggerFactory;
  * zero detection.
  */
 public final class SparseFiles {
-    private static final Logger LOG = LoggerFactory.getLogger(SparseFiles.class);
     private static final int O_RDONLY = 0;
     private static final int SEEK_DATA = 3;
     private static final int SEEK_HOLE = 4;
@@ -104,7 +102,8 @@ public final class SparseFiles {
                 failure = e;
             }
         }
-        LOG.debug("lseek(SEEK_DATA) unavailable, holes found by zero detection only", failure);
+        // Logged where it happens, not through a static logger: most commands never log.
+        LoggerFactory.getLogger(SparseFiles.class).debug("lseek(SEEK_DATA) unavailable, holes found by zero detection only", failure);
         return false;
     }
 
