@@ -22,8 +22,9 @@ import org.glanceconvert.format.WriteOptions;
 import org.glanceconvert.format.WriteProgress;
 import org.glanceconvert.image.Check;
 import org.glanceconvert.image.VirtualDisk;
-import org.slf4j.Logger;
+import org.glanceconvert.log.LogbackConfigurator;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +36,6 @@ import picocli.CommandLine.Parameters;
                         + " refused. The output appears under DST only when complete.",
                 "Exit 0 converted, 1 refused or unsupported, 2 usage or I/O error."})
 final class ConvertCommand extends Subcommand {
-    private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
     /** Output formats the contract names; those without a writer yet are refused with exit 1. */
     private static final Set<String> OUTPUT_FORMATS = Set.of("raw", "qcow2", "vmdk", "vhd", "vhdx");
     private static final int LOG_INTERVAL_SECONDS = 10;
@@ -114,9 +114,12 @@ final class ConvertCommand extends Subcommand {
             ConversionResult result = toStream
                     ? converter.toStream(disk, standardOutput.get(), meter)
                     : converter.toFile(disk, target, meter);
-            LOG.info("converted {} ({}) to {} ({}): read {} bytes, wrote {} bytes in {} ms", source,
-                    image.report().format(), toStream ? "standard output" : target, result.format(),
-                    result.bytesRead(), result.bytesWritten(), result.elapsed().toMillis());
+            if (LogbackConfigurator.mayLog(Level.INFO)) {
+                LoggerFactory.getLogger(ConvertCommand.class).info(
+                        "converted {} ({}) to {} ({}): read {} bytes, wrote {} bytes in {} ms", source,
+                        image.report().format(), toStream ? "standard output" : target, result.format(),
+                        result.bytesRead(), result.bytesWritten(), result.elapsed().toMillis());
+            }
         }
         return ExitCodes.OK;
     }

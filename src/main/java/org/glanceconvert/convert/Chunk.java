@@ -24,21 +24,72 @@ public final class Chunk {
     private final long length;
     private final int granule;
     private final ByteBuffer buffer;
+    private final Turns turns;
+    private final long number;
+    private boolean turnTaken;
     private long[] zeroGranules;
 
-    private Chunk(long start, long length, int granule, ByteBuffer buffer) {
+    /** Works on a chunk in its turn. */
+    @FunctionalInterface
+    public interface Section {
+        void run() throws IOException;
+    }
+
+    private Chunk(long start, long length, int granule, ByteBuffer buffer, Turns turns, long number) {
         this.start = start;
         this.length = length;
         this.granule = granule;
         this.buffer = buffer;
+        this.turns = turns;
+        this.number = number;
     }
 
     static Chunk hole(long start, long length, int granule) {
-        return new Chunk(start, length, granule, null);
+        return new Chunk(start, length, granule, null, null, -1);
     }
 
     static Chunk data(long start, int length, int granule, ByteBuffer buffer) {
-        return new Chunk(start, length, granule, buffer);
+        return new Chunk(start, length, granule, buffer, null, -1);
+    }
+
+    /** A data chunk that is number {@code number} of the data chunks handed to {@code turns}. */
+    static Chunk data(long start, int length, int granule, ByteBuffer buffer, Turns turns, long number) {
+        return new Chunk(start, length, granule, buffer, turns, number);
+    }
+
+    /**
+     * Runs {@code section} on this (worker) thread after the sections of every earlier data chunk
+     * of the pipeline, and before those of the later ones: for the part of an encoder's work that
+     * must see the chunks in disk order, such as choosing where the chunk's data goes in the
+     * output. At most once per chunk, from the pipeline's encoder, never from its sink.
+     */
+    public void inTurn(Section section) throws IOException {
+        if (turns == null || turnTaken) {
+            throw new IllegalStateException("no turn to take for the chunk at " + start);
+        }
+        turnTaken = true;
+        turns.await(number);
+        try {
+            section.run();
+        } finally {
+            turns.pass(number);
+        }
+    }
+
+    /**
+     * Passes the turn if the encoder did not take it, so later chunks go on; if waiting for it
+     * fails, no later chunk gets a turn either.
+     */
+    void passTurn() {
+        if (turns != null && !turnTaken) {
+            turnTaken = true;
+            try {
+                turns.await(number);
+                turns.pass(number);
+            } catch (IOException e) {
+                turns.abort();
+            }
+        }
     }
 
     /** Virtual offset of the first byte. */

@@ -101,20 +101,28 @@ public final class ChunkPipeline {
             }
             progress.advanced(chunk.length());
         };
+        Turns turns = new Turns();
         try (OrderedParallelEncoder<Chunk, R> pool = new OrderedParallelEncoder<>("glance-convert-chunk",
                 settings.threads(), settings.inFlight(), workers, ordered)) {
-            SpanPlanner planner = new SpanPlanner(disk, granule);
-            for (Span span = planner.next(); span != null; span = planner.next()) {
-                if (!span.mayHoldData()) {
-                    pool.submitDone(Chunk.hole(span.start(), span.length(), granule), null);
-                    continue;
+            try {
+                SpanPlanner planner = new SpanPlanner(disk, granule);
+                long number = 0;
+                for (Span span = planner.next(); span != null; span = planner.next()) {
+                    if (!span.mayHoldData()) {
+                        pool.submitDone(Chunk.hole(span.start(), span.length(), granule), null);
+                        continue;
+                    }
+                    for (long off = span.start(); off < span.end(); off += settings.chunkBytes()) {
+                        int len = (int) Math.min(settings.chunkBytes(), span.end() - off);
+                        pool.submit(Chunk.data(off, len, granule, buffers.acquire(), turns, number++));
+                    }
                 }
-                for (long off = span.start(); off < span.end(); off += settings.chunkBytes()) {
-                    int len = (int) Math.min(settings.chunkBytes(), span.end() - off);
-                    pool.submit(Chunk.data(off, len, granule, buffers.acquire()));
-                }
+                pool.finish();
+            } catch (IOException | RuntimeException | Error e) {
+                // Workers waiting for the turn of a chunk that will never run must not hold up close().
+                turns.abort();
+                throw e;
             }
-            pool.finish();
         }
     }
 
@@ -128,8 +136,12 @@ public final class ChunkPipeline {
 
         @Override
         public R encode(Chunk chunk) throws IOException {
-            readAndScan(chunk);
-            return encoder.encode(chunk);
+            try {
+                readAndScan(chunk);
+                return encoder.encode(chunk);
+            } finally {
+                chunk.passTurn();
+            }
         }
 
         @Override

@@ -1,8 +1,9 @@
 package org.glanceconvert.convert;
 
 import java.util.Locale;
-import org.slf4j.Logger;
+import org.glanceconvert.log.LogbackConfigurator;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Progress when no terminal is watching (the daemon, a redirected {@code convert}): an INFO log
@@ -10,7 +11,6 @@ import org.slf4j.LoggerFactory;
  * log; short conversions log nothing but their end.
  */
 public final class LoggedProgress extends ProgressMeter {
-    private static final Logger LOG = LoggerFactory.getLogger(LoggedProgress.class);
     private final String what;
     private final long intervalNanos;
     private long lastLogged;
@@ -30,11 +30,17 @@ public final class LoggedProgress extends ProgressMeter {
         }
         if (complete) {
             finished = true;
-            LOG.info(String.format(Locale.ROOT, "%s: done, %s in %.1f s (%s)", what, human(total()), now / 1e9,
+            if (!LogbackConfigurator.mayLog(Level.INFO)) {
+                return;
+            }
+            LoggerFactory.getLogger(LoggedProgress.class).info(String.format(Locale.ROOT, "%s: done, %s in %.1f s (%s)", what, human(total()), now / 1e9,
                     throughput(done)));
         } else if (now - lastLogged >= intervalNanos) {
             lastLogged = now;
-            LOG.info(String.format(Locale.ROOT, "%s: %.1f%% of %s (%s)", what, percent(done), human(total()),
+            if (!LogbackConfigurator.mayLog(Level.INFO)) {
+                return;
+            }
+            LoggerFactory.getLogger(LoggedProgress.class).info(String.format(Locale.ROOT, "%s: %.1f%% of %s (%s)", what, percent(done), human(total()),
                     throughput(done)));
         }
     }

@@ -30,10 +30,18 @@
  * delivers chunk and result in order. In-flight chunks are bounded (64 MiB of buffers at most),
  * so memory does not grow with the image. A chunk's buffer is reused after the sink returns.
  *
+ * <p>An encoder may also write the chunk itself, at its final place in an output file
+ * (positional writes are thread-safe), so the kernel's copies into the page cache run on every
+ * worker instead of the one sink thread. What must see the chunks in disk order (choosing where
+ * their data goes) it does inside {@link org.glanceconvert.convert.Chunk#inTurn}: turns are
+ * taken in disk order, one at a time, while reading, scanning and writing overlap. Stream
+ * output never does this: it is written by the sink, strictly in order.
+ *
  * <p>File writers whose format places whole blocks (raw, fixed and dynamic VHD and VHDX,
  * monolithicSparse VMDK) use {@link org.glanceconvert.convert.BlockCopier}: it runs the pipeline
  * with 4 KiB granules and asks the writer where each block that holds data goes, the first time
- * data is found in it; zero granules stay holes in the file.
+ * data is found in it (in the chunk's turn); the workers write the data; zero granules stay
+ * holes in the file. The uncompressed qcow2 file writer works the same way with its clusters.
  *
  * <p>Writers that must size their tables before writing data (stream output) walk
  * {@link org.glanceconvert.convert.SpanPlanner} first with the same granule: the pipeline then

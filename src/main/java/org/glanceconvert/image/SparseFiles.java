@@ -7,7 +7,6 @@ import com.sun.jna.Pointer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -16,11 +15,11 @@ import org.slf4j.LoggerFactory;
  * zero detection.
  */
 public final class SparseFiles {
-    private static final Logger LOG = LoggerFactory.getLogger(SparseFiles.class);
     private static final int O_RDONLY = 0;
     private static final int SEEK_DATA = 3;
     private static final int SEEK_HOLE = 4;
     private static final int ENXIO = 6;
+    private static final String PLATFORM_LIBRARY_PATH = "jna.platform.library.path";
     private static final boolean AVAILABLE = loadLibc();
 
     private SparseFiles() {
@@ -87,13 +86,25 @@ public final class SparseFiles {
         if (!Platform.isLinux()) {
             return false;
         }
-        try {
-            Native.register(LibC.class, Platform.C_LIBRARY_NAME);
-            return true;
-        } catch (Throwable e) {
-            LOG.debug("lseek(SEEK_DATA) unavailable, holes found by zero detection only", e);
-            return false;
+        // Unless jna.platform.library.path is set, JNA builds its library search path by running
+        // "ldconfig -p" in a child process: tens of milliseconds of every command's start-up. The C
+        // library needs no search: the dynamic linker finds glibc's by its soname, and musl
+        // answers "libc.so" itself.
+        if (System.getProperty(PLATFORM_LIBRARY_PATH) == null) {
+            System.setProperty(PLATFORM_LIBRARY_PATH, "");
         }
+        Throwable failure = null;
+        for (String name : new String[] {"libc.so.6", Platform.C_LIBRARY_NAME}) {
+            try {
+                Native.register(LibC.class, name);
+                return true;
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+        // Logged where it happens, not through a static logger: most commands never log.
+        LoggerFactory.getLogger(SparseFiles.class).debug("lseek(SEEK_DATA) unavailable, holes found by zero detection only", failure);
+        return false;
     }
 
     private static final class LseekHandle implements Handle {

@@ -20,10 +20,27 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class LogbackConfigurator extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
     static final String LEVEL_VARIABLE = "GLANCE_CONVERT_LOG_LEVEL";
+    private static final String CONFIGURATION_FILE = "logback.configurationFile";
+    private static volatile boolean initialised;
+
+    /**
+     * False only when a message at {@code level} would certainly be dropped: logging is not
+     * initialised yet (so nothing has changed a level since), no operator configuration file is
+     * named, and the level this class will set is above {@code level}. Commands ask before
+     * their first log call: initialising logback costs a short command a large part of its
+     * start-up, and at the default level a successful command logs nothing.
+     */
+    public static boolean mayLog(org.slf4j.event.Level level) {
+        if (initialised || System.getProperty(CONFIGURATION_FILE) != null) {
+            return true;
+        }
+        return Level.toLevel(level.toString()).isGreaterOrEqual(level());
+    }
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null) {
+        initialised = true;
+        if (System.getProperty(CONFIGURATION_FILE) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();

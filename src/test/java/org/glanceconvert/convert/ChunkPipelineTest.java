@@ -110,6 +110,77 @@ class ChunkPipelineTest {
         assertEquals(Check.QCOW2_DATA_CLUSTER, e.check());
     }
 
+    @Test
+    void turnsAreTakenInDiskOrderWhateverOrderTheWorkersFinishReadingIn() throws IOException {
+        byte[] content = new byte[4 << 20];
+        new Random(9).nextBytes(content);
+        ExtentListDisk disk = new ExtentListDisk(content,
+                ExtentListDisk.map(DATA, 1 << 20, UNALLOCATED, 1 << 20, DATA, 2 << 20));
+        List<Long> turns = java.util.Collections.synchronizedList(new ArrayList<>());
+        Random jitter = new Random(3);
+        new ChunkPipeline(disk, new ChunkPipeline.Settings(4096, 64 * 1024, 3, 8, true)).run(() -> chunk -> {
+            int sleep;
+            synchronized (jitter) {
+                sleep = jitter.nextInt(3);
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            chunk.inTurn(() -> turns.add(chunk.start()));
+            return null;
+        }, (Chunk chunk, Object r) -> { }, b -> { });
+        List<Long> expected = new ArrayList<>();
+        for (long at = 0; at < (1 << 20); at += 64 * 1024) {
+            expected.add(at);
+        }
+        for (long at = 2 << 20; at < (4 << 20); at += 64 * 1024) {
+            expected.add(at);
+        }
+        assertEquals(expected, turns);
+    }
+
+    @Test
+    void aChunkThatFailsBeforeItsTurnDoesNotHoldUpTheOthers() {
+        byte[] content = new byte[2 << 20];
+        VirtualDisk failing = new ReadRecorder(new ExtentListDisk(content, ExtentListDisk.map(DATA, 2 << 20))) {
+            @Override
+            public void read(long offset, ByteBuffer dst) throws IOException {
+                if (offset == 512 * 1024) {
+                    throw new IOException("bad sector");
+                }
+                super.read(offset, dst);
+            }
+        };
+        IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThrows(IOException.class, () ->
+                        new ChunkPipeline(failing, new ChunkPipeline.Settings(4096, 64 * 1024, 2, 6, true))
+                                .run(() -> c -> {
+                                    c.inTurn(() -> { });
+                                    return null;
+                                }, (Chunk c, Object r) -> { }, b -> { })));
+        assertTrue(e.getMessage().contains("bad sector"), e.getMessage());
+    }
+
+    @Test
+    void aChunkThatFailsInItsTurnStopsTheConversion() {
+        byte[] content = new byte[2 << 20];
+        ExtentListDisk disk = new ExtentListDisk(content, ExtentListDisk.map(DATA, 2 << 20));
+        IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThrows(IOException.class, () ->
+                        new ChunkPipeline(disk, new ChunkPipeline.Settings(4096, 64 * 1024, 2, 6, true))
+                                .run(() -> c -> {
+                                    c.inTurn(() -> {
+                                        if (c.start() == 768 * 1024) {
+                                            throw new IOException("no space left");
+                                        }
+                                    });
+                                    return null;
+                                }, (Chunk c, Object r) -> { }, b -> { })));
+        assertTrue(e.getMessage().contains("no space left"), e.getMessage());
+    }
+
     private static byte[] expectedContent(byte[] content, List<Extent> map) {
         byte[] expected = content.clone();
         for (Extent e : map) {

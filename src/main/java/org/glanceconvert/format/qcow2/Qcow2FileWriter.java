@@ -14,7 +14,8 @@ import org.glanceconvert.image.VirtualDisk;
 
 /**
  * Writes a qcow2 image into a file in one pass over the source, appending as it goes: data
- * clusters (compressed or not) in disk order, each L2 table as soon as the disk range it maps is
+ * clusters (compressed or not) in disk order (uncompressed ones allocated in order and written
+ * by the pipeline's workers in parallel, compressed ones written in order by the sink), each L2 table as soon as the disk range it maps is
  * done, each refcount block as soon as the clusters it counts are final, then the L1 table, the
  * last refcount blocks and the refcount table; the header, which points at them, goes into the
  * reserved first cluster last. Clusters whose bytes are all zero get no host cluster at all
@@ -65,7 +66,7 @@ final class Qcow2FileWriter {
                         }
                     }, progress);
         } else {
-            pipeline.run(() -> chunk -> null, (Chunk chunk, Object ignored) -> acceptPlain(chunk), progress);
+            pipeline.run(() -> this::writePlain, (Chunk chunk, Object ignored) -> { }, progress);
         }
         flushL2();
         batch.flush();
@@ -86,19 +87,44 @@ final class Qcow2FileWriter {
         ChannelWrites.writeFully(out, header, headerOffset);
     }
 
-    private void acceptPlain(Chunk chunk) throws IOException {
-        if (chunk.isHole()) {
-            return;
-        }
+    /**
+     * Runs on a pipeline worker: gives the chunk's data clusters their host clusters in the
+     * chunk's turn (clusters are allocated in disk order, with the L2 tables and refcounts that
+     * go with them), then writes them at those places outside it, so the workers' writes overlap.
+     * Clusters that follow each other in the chunk get consecutive host clusters: one write each run.
+     */
+    private Object writePlain(Chunk chunk) throws IOException {
         long firstCluster = chunk.start() >>> clusterBits;
-        for (int i = 0; i < chunk.granules(); i++) {
-            if (!chunk.isZeroGranule(i)) {
+        int n = chunk.granules();
+        long[] runs = new long[2 * n]; // (first granule, host offset) of each run; runs end at a zero granule
+        int[] lengths = new int[n];
+        int[] count = new int[1];
+        chunk.inTurn(() -> {
+            int r = -1;
+            long nextHost = -1;
+            for (int i = 0; i < n; i++) {
+                if (chunk.isZeroGranule(i)) {
+                    continue;
+                }
                 long host = allocator.allocateClusters(1);
-                batch.add(host, chunk.granule(i));
                 setL2(firstCluster + i, Qcow2TableEntries.allocated(host));
+                if (r >= 0 && host == nextHost && runs[2 * r] + lengths[r] == i) {
+                    lengths[r]++;
+                } else {
+                    r++;
+                    runs[2 * r] = i;
+                    runs[2 * r + 1] = host;
+                    lengths[r] = 1;
+                }
+                nextHost = host + settings.clusterSize();
             }
+            count[0] = r + 1;
+        });
+        for (int r = 0; r < count[0]; r++) {
+            int first = (int) runs[2 * r];
+            ChannelWrites.writeFully(out, chunk.granules(first, first + lengths[r]), runs[2 * r + 1]);
         }
-        batch.flush();
+        return null;
     }
 
     private void acceptCompressed(Chunk chunk, EncodedChunk result) throws IOException {
