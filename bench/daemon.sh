@@ -42,7 +42,9 @@ while [ $# -gt 0 ]; do
 done
 case "$MODE" in notify|poll) ;; *) echo "--mode is notify or poll" >&2; exit 2;; esac
 command -v qemu-img >/dev/null || { echo "bench needs qemu-img (apt-get install qemu-utils)" >&2; exit 2; }
-[ -f target/glance-convert.jar ] || mvn -B -ntp -q package -DskipTests
+# GLANCE_CONVERT_JAR names another build to measure (e.g. a baseline), as for bench/run.sh.
+[ -n "${GLANCE_CONVERT_JAR:-}" ] || [ -f target/glance-convert.jar ] || mvn -B -ntp -q package -DskipTests
+export GLANCE_CONVERT_JAR="${GLANCE_CONVERT_JAR:-$PWD/target/glance-convert.jar}"
 
 # job name | file | declared disk_format | its real (qemu) format | cloud's target_format | what it is
 ALL_JOBS=(
@@ -156,7 +158,7 @@ for spec in "${ALL_JOBS[@]}"; do
   start_daemon "$target"
   sleep 1 # the start-up poll is over
   common=(--job "$name" --file "$IMAGES/$file" --declared "$declared" --rows "$ROWS")
-  daemon_args=(--target "$target" --source-format "$real" --log "$RUN/conversions.jsonl" --namespace "$NAMESPACE")
+  daemon_args=(--target "$target" --source-format "$real" --log "$RUN/conversions.jsonl" --daemon-log "$RUN/daemon.log" --namespace "$NAMESPACE")
   [ $COMPARE = 1 ] && daemon_args+=(--compare)
   if [ $QUICK = 0 ]; then
     echo "   warm-up" >&2
@@ -177,6 +179,7 @@ done
   else
     echo "Daemon polling Glance every 1 s (no broker), original: hide, concurrency 2, default heap (256 MiB)."
   fi
+  echo "glance-convert: $GLANCE_CONVERT_JAR, built $(date -u -r "$GLANCE_CONVERT_JAR" +%Y-%m-%dT%H:%MZ)."
   echo "Keystone + Glance $(dpkg-query -W -f '${Version}' glance-api 2>/dev/null) (file store, sqlite) of integration-tests/up.sh on 127.0.0.1; images from $IMAGES ($SIZE); $PAIRS pair(s); uploads and downloads by curl."
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)."
 } > "$RESULTS"

@@ -112,6 +112,28 @@ def log_record(path, offset, image_id):
     return None, offset + end
 
 
+def instant(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def phases(daemon_log, image_id, target):
+    """(claimed, conversion start, conversion end) as epoch seconds from the daemon's log, or None each."""
+    claimed = start = end = None
+    if not daemon_log or not os.path.exists(daemon_log):
+        return claimed, start, end
+    claim_mark = "image %s (" % image_id
+    done_mark = "image %s to %s: done, " % (image_id, target)
+    with open(daemon_log, errors="replace") as f:
+        for line in f:
+            if claim_mark in line and " as copy " in line:
+                claimed = instant(line.split()[0])
+            elif done_mark in line:
+                end = instant(line.split()[0])
+                seconds = line.rsplit(" in ", 1)[1].split(" s", 1)[0]
+                start = end - float(seconds)
+    return claimed, start, end
+
+
 def daemon_run(args):
     demo, admin = users()
     offset = os.path.getsize(args.log) if os.path.exists(args.log) else 0
@@ -135,7 +157,9 @@ def daemon_run(args):
         rec, offset = log_record(args.log, offset, original)
         if rec is None:
             time.sleep(POLL)
-    done = datetime.datetime.fromisoformat(rec["time"].replace("Z", "+00:00")).timestamp() - t0
+    done = instant(rec["time"]) - t0
+    claimed, conv_start, conv_end = phases(args.daemon_log, original, args.target)
+    rel = lambda t: None if t is None else round(t - t0, 2)
     copy = call(admin, "GET", "/v2/images/" + copy_id, ok_404=True) or {}
     orig = call(admin, "GET", "/v2/images/" + original, ok_404=True) or {}
     result = rec.get("result", "")
@@ -162,7 +186,8 @@ def daemon_run(args):
         virtual_size=copy.get("virtual_size"), digest=copy.get("glance_convert_digest"),
         original_state=orig.get("glance_convert_state"), bytes_in=rec.get("bytes_in"),
         bytes_out=rec.get("bytes_out"), download_ms=rec.get("download_ms"), convert_ms=rec.get("convert_ms"),
-        upload_ms=rec.get("upload_ms"), compare=compare, ok=ok)
+        upload_ms=rec.get("upload_ms"), claimed=rel(claimed), conversion_start=rel(conv_start),
+        conversion_end=rel(conv_end), compare=compare, ok=ok)
     print("  daemon   %s pair %s: upload %.2f s, copy active %s s, done %.2f s; %s %s -> %s copy %s %s, "
           "digest %s, original %s; qemu-img compare: %s" % (
               args.job, args.pair, uploaded, "?" if active is None else "%.2f" % active, done, rec.get("action"),
@@ -245,13 +270,24 @@ def table(args):
         print("| %s | %s | %s | %s | %s | %s | %s | %s-%s |" % (job, active, done, base, ups, ratio, verified,
                                                              loads[0] if loads else "", loads[-1] if loads else ""))
     print()
+    print("Where the daemon's time goes (medians, seconds from the start of the upload; from the daemon's log):")
+    print()
+    print("| job | original uploaded | claimed (notification/poll + inspection) | conversion starts (source digest pass before it) "
+          "| conversion streamed into the copy, copy active | verified, original hidden, done |")
+    print("|---|---|---|---|---|---|")
+    for job in jobs:
+        d = [r for r in rows if r["job"] == job and r["kind"] == "daemon"]
+        cells = [stats([r.get(k) for r in d])[0] for k in ("uploaded", "claimed", "conversion_start", "active", "done")]
+        print("| %s | %s |" % (job, " | ".join("-" if c is None else "%.2f" % c for c in cells)))
+    print()
     print("Per run (daemon: the conversion log's durations; baseline: its three steps):")
     print()
     for r in rows:
         if r["kind"] == "daemon":
-            print("- %s pair %s, daemon: upload %.2f s, copy active %s s, done %.2f s; %s, %s bytes in, %s out, "
-                  "download/convert/upload ms %s/%s/%s; copy %s %s, %s; qemu-img compare %s" % (
-                      r["job"], r["pair"], r["uploaded"], r["active"], r["done"], r["action"], r["bytes_in"],
+            print("- %s pair %s, daemon: upload %.2f s, claimed %s s, conversion %s–%s s, copy active %s s, done %.2f s; "
+                  "%s, %s bytes in, %s out, download/convert/upload ms %s/%s/%s; copy %s %s, %s; qemu-img compare %s" % (
+                      r["job"], r["pair"], r["uploaded"], r.get("claimed"), r.get("conversion_start"),
+                      r.get("conversion_end"), r["active"], r["done"], r["action"], r["bytes_in"],
                       r["bytes_out"], r["download_ms"], r["convert_ms"], r["upload_ms"], r["copy_format"],
                       r["copy_status"], "digest " + (r["digest"] or "none")[:16] + "…", r["compare"]))
         else:
@@ -270,6 +306,7 @@ def main():
     p.add_argument("--target")
     p.add_argument("--source-format")
     p.add_argument("--log")
+    p.add_argument("--daemon-log")
     p.add_argument("--namespace")
     p.add_argument("--rows", required=True)
     p.add_argument("--mode")
