@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.glanceconvert.content.NonZeroBlocks;
 import org.glanceconvert.convert.ConversionResult;
 import org.glanceconvert.convert.ImageConverter;
 import org.glanceconvert.convert.LoggedProgress;
@@ -110,6 +111,13 @@ final class ConvertCommand extends Subcommand {
         // Unsafe sources, and sources that are not the -f format, are refused here (exit 1).
         try (ImageFile image = ImageFile.open(source, sourceFormat, limitOptions.limits())) {
             VirtualDisk disk = image.disk();
+            if (toStream && converter.streamPlansFromExtents()) {
+                // A streamed qcow2 places its clusters before reading data, so zeros stored as data
+                // (a raw file without holes) would become allocated clusters. One extra read of the
+                // stored data (holes are not read) finds them first: the contract that zero ranges
+                // are never written data holds for standard output too; file output needs no pass.
+                disk = NonZeroBlocks.premapped(disk, limitOptions.limits().maxCacheBytes());
+            }
             WriteProgress meter = progressFor(disk.size(), err);
             ConversionResult result = toStream
                     ? converter.toStream(disk, standardOutput.get(), meter)

@@ -6,8 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.glanceconvert.image.VirtualDisk;
-import org.glanceconvert.image.ZeroRuns;
-import org.glanceconvert.image.Zeros;
+import org.glanceconvert.image.ZeroMap;
 
 /**
  * A digest of a disk's virtual content that is the same for the same disk in any format, and
@@ -17,47 +16,31 @@ import org.glanceconvert.image.Zeros;
  */
 public final class ContentDigest {
     /** The block size of the digest; part of the contract. */
-    public static final int BLOCK = 64 * 1024;
-    /**
-     * 4 MiB per read (HttpRangeByteSource's largest request): the daemon digests sources and
-     * read-back copies in Glance by HTTP range requests, one per read, and Glance spends several
-     * milliseconds on each beyond its bytes (token validation, image lookup); 1 MiB ranges were
-     * served at about half the speed of a streamed download.
-     */
-    private static final int BLOCKS_PER_READ = 64;
+    public static final int BLOCK = NonZeroBlocks.BLOCK;
 
     private ContentDigest() {
     }
 
     /** The digest as lower-case hex. */
     public static String of(VirtualDisk disk) throws IOException {
+        return of(disk, null);
+    }
+
+    /**
+     * The digest as lower-case hex; on the way, marks in {@code zeros} (when not null) every
+     * block that holds data, and completes it: the same pass, the same bytes.
+     */
+    public static String of(VirtualDisk disk, ZeroMap zeros) throws IOException {
         MessageDigest sha = sha256();
-        long size = disk.size();
-        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(0, size));
-        ZeroRuns zeros = new ZeroRuns(disk, 0);
-        ByteBuffer chunk = ByteBuffer.allocate(BLOCK * BLOCKS_PER_READ);
+        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(0, disk.size()));
         ByteBuffer index = ByteBuffer.allocate(Long.BYTES);
-        long block = 0;
-        long blocks = (size + BLOCK - 1) / BLOCK;
-        while (block < blocks) {
-            long start = block * BLOCK;
-            long zeroEnd = zeros.zeroUntil(start);
-            if (zeroEnd >= start + BLOCK || zeroEnd >= size) {
-                // Whole blocks that metadata says read as zero are skipped unread.
-                block = Math.max(block + 1, zeroEnd / BLOCK);
-                continue;
-            }
-            long end = Math.min(size, start + (long) BLOCK * BLOCKS_PER_READ);
-            chunk.clear().limit((int) (end - start));
-            disk.read(start, chunk);
-            for (int off = 0; off < chunk.limit(); off += BLOCK) {
-                ByteBuffer one = chunk.duplicate().position(off).limit(Math.min(chunk.limit(), off + BLOCK));
-                if (!Zeros.isZero(one)) {
-                    sha.update(index.putLong(0, block + off / BLOCK).clear());
-                    sha.update(one);
-                }
-            }
-            block += (end - start + BLOCK - 1) / BLOCK;
+        NonZeroBlocks.Visitor hash = (block, bytes) -> {
+            sha.update(index.putLong(0, block).clear());
+            sha.update(bytes);
+        };
+        NonZeroBlocks.forEach(disk, zeros == null ? hash : NonZeroBlocks.marking(zeros, hash));
+        if (zeros != null) {
+            zeros.complete();
         }
         return HexFormat.of().formatHex(sha.digest());
     }

@@ -51,6 +51,15 @@ public final class ImageConverter {
     }
 
     /**
+     * True when the streamed output plans its layout from the source's extents before reading
+     * data, so zero data the extents do not show would be written (see
+     * {@link DiskFormatWriter#streamPlansFromExtents}).
+     */
+    public boolean streamPlansFromExtents() {
+        return writer.streamPlansFromExtents(options);
+    }
+
+    /**
      * Writes the image to {@code destination}: to a temporary file beside it, renamed over it only
      * when complete; on any failure the temporary file is removed and {@code destination} is
      * untouched.

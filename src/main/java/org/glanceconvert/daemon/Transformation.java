@@ -21,7 +21,10 @@ import org.glanceconvert.image.Check;
 import org.glanceconvert.image.Extent;
 import org.glanceconvert.image.ExtentCursor;
 import org.glanceconvert.image.ImageFormatException;
+import org.glanceconvert.image.Limits;
 import org.glanceconvert.image.VirtualDisk;
+import org.glanceconvert.image.ZeroMap;
+import org.glanceconvert.image.ZeroMappedDisk;
 import org.glanceconvert.inspect.InspectionReport;
 import org.glanceconvert.log.Action;
 import org.glanceconvert.notify.Settlement;
@@ -209,10 +212,12 @@ final class Transformation {
             OutputSettings output = plan.outputFor(target);
             ImageConverter converter = new ImageConverter(writer,
                     new WriteOptions(output.options(), output.compress(), s.threadsPerConversion()));
-            try (VirtualDisk disk = reader.open(bytes.source(), s.limits)) {
-                converter.validate(disk);
-                expectedDigest = ContentDigest.of(disk);
-                expectedVirtualSize = disk.size();
+            try (VirtualDisk opened = reader.open(bytes.source(), s.limits)) {
+                converter.validate(opened);
+                Digested digested = digest(opened, s.limits);
+                expectedDigest = digested.digest();
+                expectedVirtualSize = opened.size();
+                VirtualDisk disk = digested.disk();
                 LoggedProgress progress = new LoggedProgress("image " + image.id() + " to " + target, disk.size(),
                         PROGRESS_LOG_SECONDS);
                 long t0 = System.nanoTime();
@@ -279,6 +284,29 @@ final class Transformation {
                 .result("done" + (note == null ? "" : "; " + note));
         s.record(draft);
         return ImageProcessor.Outcome.DONE;
+    }
+
+    /** The source's content digest, and the source as the conversion should see it. */
+    record Digested(String digest, VirtualDisk disk) {
+    }
+
+    /**
+     * Digests {@code source} and returns it with the blocks that pass found all zero reported as
+     * ZERO extents ({@link ZeroMappedDisk}); {@code source} itself when no map fits the limits.
+     *
+     * <p>Why: over HTTP (or staged without holes) a raw source is one DATA extent, and a streamed
+     * qcow2 plans its clusters from extents before it reads any data, so every zero would become
+     * an allocated cluster. The digest pass reads every stored byte anyway; recording which blocks
+     * are all zero costs a bitmap bounded by the metadata cache limit, and the conversion then
+     * leaves them unallocated and never reads them again (nor fetches them over HTTP). Safe
+     * because the map comes from the very bytes the digest covers and the copy is verified
+     * against that digest after upload: a source that changed between the passes, or a wrong
+     * map, fails verification instead of losing data.
+     */
+    static Digested digest(VirtualDisk source, Limits limits) throws IOException {
+        ZeroMap zeros = ZeroMap.forSize(source.size(), limits.maxCacheBytes());
+        String digest = ContentDigest.of(source, zeros);
+        return new Digested(digest, zeros == null ? source : new ZeroMappedDisk(source, zeros));
     }
 
     private static ConversionResult finish(StreamedConversion conversion) throws IOException {

@@ -31,6 +31,16 @@ public interface DiskFormatWriter {
     }
 
     /**
+     * True when {@link #writeStream} decides where data goes from the source's extents before it
+     * reads any data (a streamed qcow2), so it can leave out only ranges the extents already say
+     * read as zero; a caller that wants zero data left out too maps the source first
+     * ({@code NonZeroBlocks.premapped}). Writers that find zeros as they copy answer false.
+     */
+    default boolean streamPlansFromExtents(WriteOptions options) {
+        return false;
+    }
+
+    /**
      * Writes the image into an empty file. May seek and leave holes; the file ends at exactly
      * the image's length.
      */

@@ -90,6 +90,25 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aStreamedQcow2LeavesTheZerosOfAFileWithoutHolesUnallocated() throws IOException {
+        QemuImg.assumeAvailable();
+        byte[] bytes = new byte[6 << 20];
+        bytes[(2 << 20) + 5] = 1;
+        bytes[bytes.length - 1] = 2;
+        Path full = Files.write(dir.resolve("full.raw"), bytes); // no holes: every byte is a DATA extent
+        Path captured = dir.resolve("full-stdout.qcow2");
+        CliRunner.Outcome o = CliRunner.runToStandardOutput(captured, "convert", "-O", "qcow2", full.toString(), "-");
+        assertEquals(0, o.exitCode(), o.err());
+        assertEquals(0, QemuImg.compare(full, "raw", captured, "qcow2").exitCode());
+        assertEquals(0, QemuImg.check(captured, "qcow2").exitCode());
+        long data = 0;
+        for (var e : QemuImg.map(captured, "qcow2")) {
+            data += e.get("data").asBoolean() ? e.get("length").asLong() : 0;
+        }
+        assertEquals(2L * 65536, data, "one cluster per non-zero byte, none for the zeros");
+    }
+
+    @Test
     void refusesToStreamCompressedQcow2WithExit1() {
         ConvertCommand.standardOutput = () -> {
             throw new AssertionError("nothing may be written");

@@ -76,6 +76,8 @@ class DaemonIntegrationTest {
     private GlanceImage delete;
     private GlanceImage protectedDelete;
     private GlanceImage vmdkToQcow2;
+    private GlanceImage sparseRawToQcow2;
+    private Path zeroHeavyRaw;
     private GlanceImage rawToVmdk;
     private GlanceImage qcow2ToVhd;
     private GlanceImage victim;
@@ -140,6 +142,9 @@ class DaemonIntegrationTest {
         protectedDelete = it.put(it.demo, "protected", "qcow2", qcow2, n -> n.tag(it.tag("del")).protectedImage(true));
         vmdkToQcow2 = it.put(it.demo, "stream-vmdk", "vmdk", streamVmdk, n -> n.tag(it.tag("kvm")));
         rawToVmdk = it.put(it.demo, "raw-for-vmware", "raw", raw, n -> n.tag(it.tag("vmw")));
+        // 16 MiB holding 68 KiB of data: over HTTP its extents are all data, its zeros must stay unallocated.
+        zeroHeavyRaw = TestImages.sparseRaw(dir.resolve("zero-heavy.raw"), 16L << 20, 5, 0, 65536, 9L << 20, 4096);
+        sparseRawToQcow2 = it.put(it.demo, "zero-heavy-raw", "raw", zeroHeavyRaw, n -> n.tag(it.tag("kvm")));
         qcow2ToVhd = it.put(it.demo, "qcow2-for-hyperv", "qcow2", qcow2, n -> n.tag(it.tag("hyperv")));
 
         // Claim collision: another project creates the copy's id before the original has data.
@@ -364,6 +369,21 @@ class DaemonIntegrationTest {
         assertEquals("qcow2", copy.diskFormat());
         assertEquals(Long.valueOf(SIZE), copy.virtualSize(), "Glance computed the qcow2's virtual size");
         assertSameDisk(copy, "qcow2");
+    }
+
+    @Test
+    @Order(12)
+    void aRawImageWithoutHolesBecomesASparseQcow2() throws Exception {
+        GlanceImage original = done(sparseRawToQcow2);
+        GlanceImage copy = onlyCopy(original);
+        assertEquals("qcow2", copy.diskFormat());
+        assertEquals(Long.valueOf(16L << 20), copy.virtualSize());
+        // Header, refcount table and block, L1, one L2 table, 2 data clusters: 7 clusters.
+        assertTrue(copy.size() <= 7L * 65536, "a qcow2 of 68 KiB of data is " + copy.size() + " bytes");
+        Path got = it.download(copy, dir.resolve(copy.id() + ".qcow2"));
+        QemuImg.Result r = QemuImg.compare(zeroHeavyRaw, "raw", got, "qcow2");
+        assertEquals(0, r.exitCode(), "qemu-img compare: " + r.stdout() + r.stderr());
+        assertEquals(0, QemuImg.check(got, "qcow2").exitCode());
     }
 
     @Test

@@ -17,10 +17,11 @@ import org.glanceconvert.image.VirtualDisk;
  *
  * Every cluster has refcount 1. A guest cluster is a data cluster when the source's metadata
  * says any byte of it is data. Data that turns out to be all zero when read is still written as
- * a data cluster: knowing it in advance would mean reading (and, for compressed sources,
- * decompressing) every data byte twice, once to plan and once to emit. Sources that track
- * allocation (qcow2, vmdk, vhd(x), vdi, sparse raw files) rarely store zero clusters, and file
- * output (which can seek) leaves them out.
+ * a data cluster: this writer cannot know it without reading every data byte twice. Callers
+ * that can afford that pass (or make one anyway) present the source through a
+ * {@link org.glanceconvert.image.ZeroMappedDisk}, whose extents show those zeros: the daemon
+ * builds its map in the content digest pass, {@code convert ... -} in a pre-scan. File output
+ * (which can seek) finds them as it copies.
  */
 final class Qcow2Layout {
     final Qcow2WriteSettings settings;

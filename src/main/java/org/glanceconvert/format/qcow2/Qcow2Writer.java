@@ -39,6 +39,11 @@ public final class Qcow2Writer implements DiskFormatWriter {
     }
 
     @Override
+    public boolean streamPlansFromExtents(WriteOptions options) {
+        return true;
+    }
+
+    @Override
     public void write(VirtualDisk source, FileChannel out, WriteOptions options, WriteProgress progress)
             throws IOException {
         Qcow2WriteSettings settings = Qcow2WriteSettings.from(options);
