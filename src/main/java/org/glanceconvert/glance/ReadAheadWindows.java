@@ -96,6 +96,9 @@ final class ReadAheadWindows {
             }
         }
         byte[] bytes = fetchHere ? fill(index, w) : await(w);
+        if (bytes == null) {
+            return -1; // the reader that fetched the window failed and said why; this one tries on its own
+        }
         int count = (int) Math.min(n, w.end - position);
         dst.put(bytes, (int) (position - w.start), count);
         return count;
@@ -147,6 +150,7 @@ final class ReadAheadWindows {
         }
     }
 
+    /** The window's bytes once fetched, null if its fetch failed. */
     private static byte[] await(Window w) throws IOException {
         try {
             return w.data.get();
@@ -154,7 +158,7 @@ final class ReadAheadWindows {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for bytes " + w.start + "-" + (w.end - 1));
         } catch (ExecutionException e) {
-            throw new IOException("fetching bytes " + w.start + "-" + (w.end - 1) + " failed: " + e.getCause(), e.getCause());
+            return null;
         }
     }
 }

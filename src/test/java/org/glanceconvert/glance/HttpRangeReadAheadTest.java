@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -169,6 +170,19 @@ class HttpRangeReadAheadTest {
         }
         assertEquals(List.of(range(0, 65536), range(0, MIB), range(MIB, 8 * MIB), range(MIB, 8 * MIB),
                 range(8 * MIB, 16 * MIB)), RANGES.requested());
+    }
+
+    @Test
+    void aWindowThatCannotBeFetchedFailsTheReadAndTheNextReadTriesAgain() throws Exception {
+        RANGES.truncateLargeOnce.set(2);
+        HttpRangeByteSource src = open(ClientOptions.defaults()
+                .withRetry(RetryPolicy.defaults().withAttempts(2).withSleeper(d -> { })));
+        src.readBytes(0, MIB);
+        assertThrows(java.io.EOFException.class, () -> src.readBytes(MIB, MIB));
+        assertArrayEquals(Arrays.copyOfRange(DATA, MIB, 2 * MIB), src.readBytes(MIB, MIB));
+        assertArrayEquals(Arrays.copyOfRange(DATA, 2 * MIB, 3 * MIB), src.readBytes(2 * MIB, MIB));
+        assertEquals(List.of(range(0, 65536), range(0, MIB), range(MIB, 8 * MIB), range(MIB, 8 * MIB),
+                range(MIB, 8 * MIB)), RANGES.requested());
     }
 
     @Test
