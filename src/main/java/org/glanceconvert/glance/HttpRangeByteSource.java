@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * An image's data in Glance, read at any offset with HTTP range requests
  * ({@code GET /v2/images/{id}/file} with {@code Range}; the file store answers 206). Inspection
  * reads headers and tables this way instead of downloading the image. Small reads go through a
- * bounded cache of aligned blocks (formats reread their headers); large reads fetch exactly the
- * range asked for. Safe for concurrent reads.
+ * bounded cache of aligned blocks (formats reread their headers); large reads that follow a recent
+ * large read (a conversion or digest reading the image in order) are served from a bounded
+ * read-ahead ({@link ReadAheadWindows}: {@code rangeWindows} windows of {@code rangeWindowSize});
+ * other large reads fetch exactly the range asked for. Safe for concurrent reads.
  *
  * <p>Not every store serves ranges: {@link #open} probes with a first range request and returns
  * empty when Glance answers 200 with the whole image, so the caller can stream instead.
@@ -36,6 +38,7 @@ public final class HttpRangeByteSource implements ByteSource {
     private final long size;
     private final int blockSize;
     private final Map<Long, byte[]> cache;
+    private final ReadAheadWindows readAhead;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesFetched = new AtomicLong();
 
@@ -45,6 +48,8 @@ public final class HttpRangeByteSource implements ByteSource {
         this.size = size;
         this.blockSize = client.options().rangeBlockSize();
         int maxBlocks = client.options().rangeCacheBlocks();
+        this.readAhead = new ReadAheadWindows(size, client.options().rangeWindowSize(), client.options().rangeWindows(),
+                this::fetch);
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -106,6 +111,10 @@ public final class HttpRangeByteSource implements ByteSource {
             return 0;
         }
         if (n >= blockSize) {
+            int served = readAhead.read(position, n, dst);
+            if (served >= 0) {
+                return served;
+            }
             byte[] bytes = fetch(position, position + n - 1);
             dst.put(bytes);
             return n;
@@ -128,6 +137,11 @@ public final class HttpRangeByteSource implements ByteSource {
         return bytesFetched.get();
     }
 
+    /** Most read-ahead windows held at once so far. */
+    int peakReadAheadWindows() {
+        return readAhead.peakWindows();
+    }
+
     @Override
     public String name() {
         return "glance image " + imageId;
@@ -138,6 +152,7 @@ public final class HttpRangeByteSource implements ByteSource {
         synchronized (cache) {
             cache.clear();
         }
+        readAhead.clear();
     }
 
     private byte[] block(long index) throws IOException {
