@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Read-ahead for large sequential reads of a remote image: a large read near the end of a recent
- * large read fetches the rest of its aligned window (e.g. 8 MiB) in one request and keeps it, so
+ * Read-ahead for large sequential reads of a remote image: a large read (an eighth of a window or
+ * more) near the end of a recent large read fetches the rest of its aligned window (e.g. 8 MiB) in one request and keeps it, so
  * the next reads, also those of other threads, are served from memory. At most {@code maxWindows}
  * windows exist at once, fetched or in flight, so memory is bounded by
  * {@code maxWindows * windowSize}; readers of a window that is being fetched wait for that one
@@ -71,7 +71,10 @@ final class ReadAheadWindows {
      * how many, or -1 when read-ahead does not serve this read (the caller fetches it exactly).
      */
     int read(long position, int n, ByteBuffer dst) throws IOException {
-        if (maxWindows == 0) {
+        if (maxWindows == 0 || n < windowSize / 8) {
+            // Inspection and audit read tables and headers in blocks of up to a cluster, often one
+            // after another: a window there would fetch the whole of a small image and defeat
+            // range reads. Streaming passes (conversion chunks, digest) read 1 MiB or more.
             return -1;
         }
         long index = position / windowSize;

@@ -143,6 +143,18 @@ class HttpRangeReadAheadTest {
     }
 
     @Test
+    void consecutiveTableSizedReadsOpenNoWindow() throws Exception {
+        // Inspection and audit read tables one after another in cluster-sized pieces: read-ahead
+        // there would fetch the whole of a small image and defeat range reads.
+        HttpRangeByteSource src = open(ClientOptions.defaults());
+        for (long p = 0; p < 8 * 65536; p += 65536) {
+            assertArrayEquals(Arrays.copyOfRange(DATA, (int) p, (int) p + 65536), src.readBytes(p, 65536), "bytes at " + p);
+        }
+        assertEquals(0, src.peakReadAheadWindows());
+        assertTrue(src.bytesFetched() <= 9 * 65536L, "fetched " + src.bytesFetched()); // the probe and the eight reads
+    }
+
+    @Test
     void scatteredReadsFetchOnlyWhatTheyAskFor() throws Exception {
         HttpRangeByteSource src = open(ClientOptions.defaults());
         assertArrayEquals(Arrays.copyOfRange(DATA, 512, 1024), src.readBytes(512, 512));
