@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compare the virtual contents of two images of any supported formats (like qemu-img compare).",
+        description = {"Compare the virtual contents of two images of any supported formats (like QEMU's compare).",
                 "Exit 0 identical, 1 different or unsafe, 2 usage or I/O error."})
 final class CompareCommand extends Subcommand {
     @Option(names = "-f", paramLabel = "FORMAT", description = "Refuse unless the first image is this format.")

@@ -8,10 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "map", mixinStandardHelpOptions = true,
-        description = {"Print an image's allocation map, from its metadata (like qemu-img map).",
+        description = {"Print an image's allocation map, from its metadata (like QEMU's map).",
                 "Exit 0 ok, 1 unsafe or corrupt, 2 usage or I/O error."})
 final class MapCommand extends Subcommand {
-    @Option(names = "--json", description = "JSON shaped like qemu-img map --output=json.")
+    @Option(names = "--json", description = "JSON shaped like QEMU's map --output=json.")
     boolean json;
 
     @Mixin
@@ -32,7 +32,7 @@ final class MapCommand extends Subcommand {
         return ExitCodes.OK;
     }
 
-    /** The same text qemu-img 7.2 prints, so scripts written for it keep working. */
+    /** The same text QEMU 7.2 prints, so scripts written for it keep working. */
     private static void printJson(PrintWriter out, ExtentCursor cursor) throws Exception {
         StringBuilder doc = new StringBuilder("[");
         boolean first = true;

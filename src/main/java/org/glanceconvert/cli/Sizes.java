@@ -2,7 +2,7 @@ package org.glanceconvert.cli;
 
 import java.util.Locale;
 
-/** Byte counts for people, the way qemu-img prints them. */
+/** Byte counts for people, the way QEMU prints them. */
 public final class Sizes {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The output options each target format takes in the config, with their allowed values where
- * they are a fixed set (null: any value; the writer checks it). Names follow qemu-img's {@code -o}.
+ * they are a fixed set (null: any value; the writer checks it). Names follow QEMU's {@code -o}.
  */
 final class OutputOptionRules {
     static final List<String> TARGET_FORMATS = List.of("raw", "qcow2", "vmdk", "vhd", "vhdx");

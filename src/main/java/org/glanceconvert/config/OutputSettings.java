@@ -3,7 +3,7 @@ package org.glanceconvert.config;
 import java.util.Map;
 
 /**
- * How a target image is written (config {@code output}): qemu-img style {@code -o} options and
+ * How a target image is written (config {@code output}): QEMU style {@code -o} options and
  * compression, e.g. {@code {options: {subformat: streamOptimized}}} for a vmdk target.
  */
 public record OutputSettings(Map<String, String> options, boolean compress) {

@@ -7,7 +7,7 @@ import org.glanceconvert.image.VirtualDisk;
 import org.glanceconvert.image.ZeroRuns;
 
 /**
- * Compares the virtual contents of two disks the way {@code qemu-img compare} does: ranges both
+ * Compares the virtual contents of two disks the way QEMU's compare does: ranges both
  * sides' metadata say read as zero are skipped unread; a size difference is a difference only
  * when the larger disk's extra part is not all zero (unless strict).
  */

@@ -66,7 +66,7 @@ public final class AtomicOutputFile implements AutoCloseable {
     /**
      * Renames the file to its destination, first forcing its data to disk when {@code durable}
      * (so that a power loss cannot leave a renamed file with missing data; it costs the time to
-     * write the whole image out, which qemu-img does not spend either).
+     * write the whole image out, which QEMU does not spend either).
      */
     public void commit(boolean durable) throws IOException {
         if (durable) {

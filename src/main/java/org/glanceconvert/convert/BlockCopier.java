@@ -21,7 +21,7 @@ import org.glanceconvert.image.VirtualDisk;
  * chunks' turns); a disk copied in place needs no order at all.
  */
 public final class BlockCopier {
-    /** Hole granularity: the block size of the usual file systems, and qemu-img's default {@code -S}. */
+    /** Hole granularity: the block size of the usual file systems, and QEMU's default {@code -S}. */
     public static final int GRANULE = 4096;
 
     /** Chooses where a block of the disk goes in the output file. */

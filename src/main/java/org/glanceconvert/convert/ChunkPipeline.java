@@ -43,8 +43,8 @@ public final class ChunkPipeline {
          * Reads of 1 MiB (or one granule, when that is larger). Small enough that the chunks in
          * flight stay in the CPU caches between the read on a worker and the write on the sink:
          * with 4 MiB chunks, a raw to qcow2 conversion spent three times the CPU (the kernel's
-         * copies to and from the page cache missing the caches) and twice qemu-img's time; with
-         * 1 MiB it is faster than qemu-img. Large enough that the system calls per byte do not
+         * copies to and from the page cache missing the caches) and twice QEMU's time; with
+         * 1 MiB it is faster than QEMU. Large enough that the system calls per byte do not
          * matter.
          */
         public static final int CHUNK = 1 << 20;

@@ -34,7 +34,7 @@ public final class ImageConverter {
 
     /**
      * A converter that forces file output to disk before renaming it into place, for callers that
-     * must survive a power loss (the default, like qemu-img, leaves that to the page cache).
+     * must survive a power loss (the default, like QEMU, leaves that to the page cache).
      */
     public ImageConverter durable(boolean value) {
         return new ImageConverter(writer, options, value);

@@ -76,7 +76,7 @@ public final class DiskFormats {
         return WRITERS.stream().filter(w -> w.name().equals(wanted)).findFirst();
     }
 
-    /** Glance's name for a format name as users and qemu-img spell it. */
+    /** Glance's name for a format name as users and QEMU spell it. */
     public static String canonicalName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return switch (n) {

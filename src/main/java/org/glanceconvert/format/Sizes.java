@@ -2,7 +2,7 @@ package org.glanceconvert.format;
 
 import java.util.Locale;
 
-/** Parses sizes the way qemu-img and operators write them: 512, 64k, 2M, 1G, 1T. */
+/** Parses sizes the way QEMU and operators write them: 512, 64k, 2M, 1G, 1T. */
 public final class Sizes {
     private Sizes() {
     }

@@ -7,7 +7,7 @@ package org.glanceconvert.image;
  * @param length      length in bytes, positive
  * @param kind        data, zero or unallocated
  * @param hostOffset  where the data lives in the image file when it is stored there
- *                    uncompressed and contiguously, else -1 (as qemu-img map's {@code offset})
+ *                    uncompressed and contiguously, else -1 (as the {@code offset} of QEMU's map)
  */
 public record Extent(long start, long length, Kind kind, long hostOffset) {
 

@@ -66,7 +66,7 @@ public final class SparseFiles {
     }
 
     /**
-     * Bytes the file occupies on disk (st_blocks * 512, as qemu-img's "disk size"), or -1 when
+     * Bytes the file occupies on disk (st_blocks * 512, as QEMU's "disk size"), or -1 when
      * the platform cannot tell.
      */
     public static long allocatedBytes(Path path) {

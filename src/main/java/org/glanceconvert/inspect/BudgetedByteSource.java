@@ -9,7 +9,7 @@ import org.glanceconvert.image.Limits;
 
 /**
  * Wraps the source an inspection reads, and stops it once it has read more bytes or taken
- * longer than the limits allow (CVE-2015-5162: qemu-img info made to spin on a crafted image).
+ * longer than the limits allow (CVE-2015-5162: QEMU's image info made to spin on a crafted image).
  */
 final class BudgetedByteSource implements ByteSource {
     private final ByteSource source;

@@ -18,7 +18,7 @@ import org.glanceconvert.image.Limits;
 import org.glanceconvert.inspect.Finding;
 
 /**
- * Full structural validation, as {@code qemu-img check} does it: every L2 table reachable from the
+ * Full structural validation, as QEMU's check does it: every L2 table reachable from the
  * active L1 and from the snapshots' L1 tables is walked once, every cluster the image uses is
  * counted (header, L1 and L2 tables, refcount table and blocks, snapshot table, bitmaps, data and
  * compressed spans), and the counts are compared with the stored refcounts. Two structures in one

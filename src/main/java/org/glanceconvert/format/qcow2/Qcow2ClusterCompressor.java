@@ -11,7 +11,7 @@ import org.glanceconvert.codec.ZstdEncoder;
  * window) and inflates each cluster in a single call into a cluster-sized buffer; that call
  * resolves back-references against output already produced, so a stream made with a 32 KiB
  * window (libdeflate's and the JDK's) reads back identically — the tests check every written
- * image with qemu-img compare. Level 6 is zlib's default, as qemu uses.
+ * image with QEMU's compare. Level 6 is zlib's default, as qemu uses.
  *
  * <p>zstd: one zstd frame, as qemu's ZSTD_compressStream2(ZSTD_e_end) produces and its streaming
  * decompressor consumes until a cluster is full, at level 3 — zstd's default, as qemu uses.

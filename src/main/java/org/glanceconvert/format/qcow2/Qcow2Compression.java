@@ -21,7 +21,7 @@ public enum Qcow2Compression {
         return code;
     }
 
-    /** The option spelling, as qemu-img's {@code -o compression_type=}. */
+    /** The option spelling, as QEMU's {@code -o compression_type=}. */
     public String optionName() {
         return name().toLowerCase(Locale.ROOT);
     }

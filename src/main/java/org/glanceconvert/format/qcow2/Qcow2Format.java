@@ -37,7 +37,7 @@ public final class Qcow2Format implements DiskFormat {
         return Qcow2Inspection.run(source, limits).report;
     }
 
-    /** Everything {@code qemu-img check} verifies: every table entry, overlaps and refcounts. */
+    /** Everything QEMU's check verifies: every table entry, overlaps and refcounts. */
     @Override
     public List<Finding> check(ByteSource source, Limits limits) throws IOException {
         return Qcow2Checker.check(source, limits);

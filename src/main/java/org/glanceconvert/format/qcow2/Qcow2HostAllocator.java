@@ -15,7 +15,7 @@ import org.glanceconvert.image.ImageFormatException;
  *
  * <p>Space is only ever taken at the end: whole clusters for tables and uncompressed data,
  * byte ranges packed one after another for compressed clusters (qemu packs them the same way).
- * Every cluster a range touches gets one reference per range, which is what qemu-img check
+ * Every cluster a range touches gets one reference per range, which is what QEMU's check
  * counts. Because nothing behind the allocation point can gain a reference any more, the
  * refcount block of each group of clusters is final as soon as the allocation point leaves the
  * group; it is written then, at the end of the file, and only the open groups stay in memory.

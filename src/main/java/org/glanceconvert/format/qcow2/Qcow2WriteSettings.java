@@ -26,7 +26,7 @@ public record Qcow2WriteSettings(int clusterBits, Qcow2Compression compression, 
     /** Refcount entries are 16 bits (refcount_order 4). */
     static final int REFCOUNT_ORDER = 4;
     static final int MAX_REFCOUNT = 0xffff;
-    /** The block layer counts in 512-byte sectors: virtual sizes are rounded up to one, as qemu-img does. */
+    /** The block layer counts in 512-byte sectors: virtual sizes are rounded up to one, as QEMU does. */
     static final int SECTOR = 512;
 
     /** Parses and checks the {@code -o} options and {@code -c}. */

@@ -9,7 +9,7 @@ import org.glanceconvert.image.VirtualDisk;
 
 /**
  * A raw image as a virtual disk (also the data area of a fixed VHD). Its extents come from the
- * file's holes (SEEK_DATA/SEEK_HOLE): holes read as zero (as qemu-img map reports them), the rest
+ * file's holes (SEEK_DATA/SEEK_HOLE): holes read as zero (as QEMU's map reports them), the rest
  * is data. Where the platform reports no holes, everything is data and writers find zeros by
  * looking.
  */

@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 import org.glanceconvert.image.ByteSource;
 
 /**
- * Parallels / OpenVZ ploop images, reported under Glance's name {@code ploop} (qemu-img says
+ * Parallels / OpenVZ ploop images, reported under Glance's name {@code ploop} (QEMU says
  * {@code parallels}). Little-endian header with the sector count at byte 36.
  */
 public final class PloopFormat extends RefusedFormat {

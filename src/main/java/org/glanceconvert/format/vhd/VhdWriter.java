@@ -16,11 +16,11 @@ import org.glanceconvert.image.ImageFormatException;
 import org.glanceconvert.image.VirtualDisk;
 
 /**
- * VHD output ({@code vpc} to qemu-img): {@code subformat=dynamic} (default) or {@code fixed}. The
+ * VHD output ({@code vpc} to QEMU): {@code subformat=dynamic} (default) or {@code fixed}. The
  * footer carries the exact size in current_size with creator "qem2", which qemu and Glance read
  * as that size, so a disk that is not a CHS multiple keeps its size.
  *
- * <p>Dynamic layout (as qemu-img's): footer copy, dynamic header, BAT, then 2 MiB blocks each
+ * <p>Dynamic layout (as QEMU's): footer copy, dynamic header, BAT, then 2 MiB blocks each
  * behind its 512-byte sector bitmap, appended in virtual order for blocks holding any non-zero
  * byte, then the footer. Fixed: the disk's bytes, then the footer. Zero ranges are holes in the
  * file. Not streamable: the BAT precedes the blocks and is known only after reading them.

@@ -16,7 +16,7 @@ import org.glanceconvert.image.VirtualDisk;
 
 /**
  * VHDX output: {@code subformat=dynamic} (default) or {@code fixed}, {@code block_size} a power
- * of two from 1 MiB to 256 MiB (default as qemu-img: 8 MiB up to 1 GiB, 16 MiB up to 100 GiB,
+ * of two from 1 MiB to 256 MiB (default as QEMU: 8 MiB up to 1 GiB, 16 MiB up to 100 GiB,
  * 32 MiB up to 32 TiB, else 64 MiB). 512-byte logical and 4 KiB physical sectors, an empty log.
  *
  * <p>Dynamic: a block holding any non-zero byte is allocated (FULLY_PRESENT) and appended in

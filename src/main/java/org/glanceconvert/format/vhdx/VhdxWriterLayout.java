@@ -3,7 +3,7 @@ package org.glanceconvert.format.vhdx;
 import static org.glanceconvert.image.Limits.MiB;
 
 /**
- * Where everything goes in a VHDX written by {@link VhdxWriter}, as qemu-img places it: the
+ * Where everything goes in a VHDX written by {@link VhdxWriter}, as QEMU places it: the
  * 1 MiB header section (file identifier, two headers, two region tables, where
  * {@link VhdxHeader} and {@link VhdxRegionTable} say), a 1 MiB log, the BAT, 1 MiB of metadata,
  * then payload blocks on 1 MiB boundaries.
@@ -42,7 +42,7 @@ final class VhdxWriterLayout {
         return VhdxBat.payloadIndex(block, chunkRatio);
     }
 
-    /** qemu-img's default block size for a disk of {@code virtualSize} bytes. */
+    /** QEMU's default block size for a disk of {@code virtualSize} bytes. */
     static long defaultBlockSize(long virtualSize) {
         if (virtualSize > 32L * 1024 * 1024 * MiB) {
             return 64 * MiB;

@@ -17,7 +17,7 @@ import org.glanceconvert.format.WriteProgress;
 import org.glanceconvert.image.VirtualDisk;
 
 /**
- * Writes a monolithic sparse VMDK (version 1) into a file, laid out as qemu-img lays it out:
+ * Writes a monolithic sparse VMDK (version 1) into a file, laid out as QEMU lays it out:
  * header, a 20-sector descriptor, the redundant grain directory and its grain tables, the grain
  * directory and its grain tables (every table preallocated, so both directories are complete from
  * the start), then uncompressed grains appended in virtual order. Zero grains stay unallocated;

@@ -176,7 +176,7 @@ public final class SparseVmdk {
     }
 
     /**
-     * qemu-img names a sparse file's type from its header (compressed means streamOptimized), so
+     * QEMU names a sparse file's type from its header (compressed means streamOptimized), so
      * that is the subformat; a createType that says otherwise is a problem of its own.
      */
     private void decideSubformat() {

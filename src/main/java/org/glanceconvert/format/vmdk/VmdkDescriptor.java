@@ -29,9 +29,9 @@ public final class VmdkDescriptor {
     /** No parent: the value of parentCID in a disk that stands alone. */
     public static final String NO_PARENT_CID = "ffffffff";
 
-    /** qemu-img's default virtual hardware version; ESXi imports version 4 disks into any newer VM. */
+    /** QEMU's default virtual hardware version; ESXi imports version 4 disks into any newer VM. */
     static final String VIRTUAL_HW_VERSION = "4";
-    /** "Tools newer than anything": what qemu-img writes so vSphere does not offer a tools upgrade. */
+    /** "Tools newer than anything": what QEMU writes so vSphere does not offer a tools upgrade. */
     static final String TOOLS_VERSION = "2147483647";
     /** The extent file name written: it names the file itself, so any name without a path works. */
     static final String OWN_EXTENT_FILE = "disk.vmdk";
@@ -228,7 +228,7 @@ public final class VmdkDescriptor {
 
     /**
      * The descriptor glance-convert writes into a sparse extent: one SPARSE extent (the file
-     * itself) and the disk database entries qemu-img writes and ESXi accepts; LF line endings,
+     * itself) and the disk database entries QEMU writes and ESXi accepts; LF line endings,
      * ASCII only.
      *
      * @param cid content id; there is never a parent

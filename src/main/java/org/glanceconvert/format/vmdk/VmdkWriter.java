@@ -13,7 +13,7 @@ import org.glanceconvert.image.VirtualDisk;
 /**
  * VMDK output: {@code subformat=streamOptimized} (the default; always compressed, streamable,
  * what ESXi imports) or {@code monolithicSparse}; {@code adapter_type} sets the descriptor's
- * adapter (ide by default, as qemu-img).
+ * adapter (ide by default, as QEMU).
  */
 public final class VmdkWriter implements DiskFormatWriter {
 

@@ -9,7 +9,7 @@ import org.glanceconvert.image.Check;
 import org.glanceconvert.image.ImageFormatException;
 
 /**
- * The {@code -o} options of VMDK output, spelled as qemu-img spells them:
+ * The {@code -o} options of VMDK output, spelled as QEMU spells them:
  * {@code subformat=streamOptimized|monolithicSparse} and
  * {@code adapter_type=ide|lsilogic|buslogic|legacyESX}.
  */
@@ -33,7 +33,7 @@ public record VmdkWriterOptions(Subformat subformat, AdapterType adapterType) {
     }
 
     /**
-     * The descriptor's {@code ddb.adapterType}. qemu-img defaults to ide; the value is recorded
+     * The descriptor's {@code ddb.adapterType}. QEMU defaults to ide; the value is recorded
      * so that the Glance copy can carry a {@code vmware_adaptertype} that matches it.
      */
     public enum AdapterType {
