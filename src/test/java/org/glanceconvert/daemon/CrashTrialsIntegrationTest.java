@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The normal integration run does one trial per phase ({@code -Dcrash.trials=4}); a longer
  * run picks phases and sources at random: {@code -Dcrash.trials=24 [-Dcrash.seed=N]
- * [-Dcrash.mib=12]}. A summary line is printed; it, each trial's line, the daemons' output and the conversion log
+ * [-Dcrash.mib=48]}. A summary line is printed; it, each trial's line, the daemons' output and the conversion log
  * are kept under target/crash-trials/.
  */
 @Tag("integration")
@@ -66,7 +66,7 @@ class CrashTrialsIntegrationTest {
         int trials = Integer.getInteger("crash.trials", 4);
         String only = System.getProperty("crash.phase");
         long seed = Long.getLong("crash.seed", System.nanoTime());
-        long size = Long.getLong("crash.mib", 12) << 20;
+        long size = Long.getLong("crash.mib", 48) << 20;
         SplittableRandom random = new SplittableRandom(seed);
         try (DaemonIt it = new DaemonIt()) {
             Path raw = randomRaw(dir.resolve("disk.raw"), size, seed);
