@@ -76,6 +76,7 @@ PY
   [ -f "$IMG/base.qcow2" ] || qemu-img convert -f raw -O qcow2 "$IMG/base.raw" "$IMG/base.qcow2"
   [ -f "$IMG/base-zlib.qcow2" ] || qemu-img convert -c -f raw -O qcow2 "$IMG/base.raw" "$IMG/base-zlib.qcow2"
   [ -f "$IMG/base-stream.vmdk" ] || qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$IMG/base.raw" "$IMG/base-stream.vmdk"
+  [ -f "$IMG/base.vmdk" ] || qemu-img convert -f raw -O vmdk -o subformat=monolithicSparse "$IMG/base.raw" "$IMG/base.vmdk"
   [ -f "$IMG/base.vhd" ] || qemu-img convert -f raw -O vpc -o force_size=on "$IMG/base.raw" "$IMG/base.vhd"
   [ -f "$IMG/base.vhdx" ] || qemu-img convert -f raw -O vhdx "$IMG/base.raw" "$IMG/base.vhdx"
   [ -f "$IMG/sparse-1T.qcow2" ] || qemu-img create -q -f qcow2 "$IMG/sparse-1T.qcow2" 1T
@@ -85,6 +86,7 @@ PY
 ALL_JOBS=(
   "raw-to-qcow2|base.raw|raw|qcow2||uncompressed"
   "qcow2-to-raw|base.qcow2|qcow2|raw||uncompressed"
+  "sparsevmdk-to-qcow2|base.vmdk|vmdk|qcow2||uncompressed"
   "streamvmdk-to-qcow2|base-stream.vmdk|vmdk|qcow2||decompress"
   "vhdx-to-raw|base.vhdx|vhdx|raw||uncompressed"
   "raw-to-streamvmdk|base.raw|raw|vmdk|-o subformat=streamOptimized|compress"
