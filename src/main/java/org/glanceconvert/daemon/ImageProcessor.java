@@ -147,7 +147,9 @@ final class ImageProcessor {
                     s.record(draft.result("failed"));
                 }
                 case RELABEL, CONVERT -> {
-                    return Result.of(new Transformation(s, this, cloud, image, report, decision, plan, bytes, draft).run(state, decided));
+                    Transformation work = new Transformation(s, this, cloud, image, report, decision, plan, bytes, draft);
+                    Outcome outcome = work.run(state, decided);
+                    return new Result(outcome, work.failure());
                 }
             }
             return Result.of(Outcome.DONE);

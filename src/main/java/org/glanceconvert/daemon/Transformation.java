@@ -52,6 +52,7 @@ final class Transformation {
     private final ImageBytes bytes;
     private final RecordDraft draft;
     private final String target;
+    private String failure;
 
     Transformation(Services s, ImageProcessor processor, Cloud cloud, GlanceImage image, InspectionReport report,
                    Decision decision, TargetSelector.Plan plan, ImageBytes bytes, RecordDraft draft) {
@@ -66,6 +67,14 @@ final class Transformation {
         this.bytes = bytes;
         this.draft = draft;
         this.target = decision.targetFormat();
+    }
+
+    /**
+     * Why the last {@link #run} did not finish the work, or null: what the poller's give-up
+     * record says when that run ends in RETRY (its failure could not be recorded in Glance).
+     */
+    String failure() {
+        return failure;
     }
 
     ImageProcessor.Outcome run(ImageState state, Settlement claimed) throws IOException {
@@ -142,6 +151,7 @@ final class Transformation {
             return ImageProcessor.Outcome.DONE;
         } catch (IOException | RuntimeException e) {
             String why = Failures.describe(e);
+            failure = why;
             if (s.stopping) {
                 // Cut short by shutdown: not a failure of the image. The copy goes; the next start redoes it.
                 LOG.info("cloud {}: image {}: {} stopped by shutdown ({}); the next start resumes it", cloud.name(),
