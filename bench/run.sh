@@ -82,7 +82,7 @@ PY
   [ -f "$IMG/sparse-1T.qcow2" ] || qemu-img create -q -f qcow2 "$IMG/sparse-1T.qcow2" 1T
 }
 
-# job name | source | source format | target format | extra options | kind (uncompressed|decompress|compress)
+# job name | source | source format | target format | extra options | kind (uncompressed|decompress|compress|sparse)
 ALL_JOBS=(
   "raw-to-qcow2|base.raw|raw|qcow2||uncompressed"
   "qcow2-to-raw|base.qcow2|qcow2|raw||uncompressed"
@@ -92,6 +92,11 @@ ALL_JOBS=(
   "raw-to-streamvmdk|base.raw|raw|vmdk|-o subformat=streamOptimized|compress"
   "raw-to-qcow2-zlib|base.raw|raw|qcow2|-c -o compression_type=zlib|compress"
   "raw-to-qcow2-zstd|base.raw|raw|qcow2|-c -o compression_type=zstd|compress"
+  # An empty 1 TiB disk: the time and the heap must not grow with the virtual size.
+  "sparse1T-to-qcow2|sparse-1T.qcow2|qcow2|qcow2||sparse"
+  "sparse1T-to-raw|sparse-1T.qcow2|qcow2|raw||sparse"
+  "sparse1T-to-streamvmdk|sparse-1T.qcow2|qcow2|vmdk|-o subformat=streamOptimized|sparse"
+  "sparse1T-to-vhdx|sparse-1T.qcow2|qcow2|vhdx||sparse"
 )
 
 qemu_fmt() { [ "$1" = vhd ] && echo vpc || echo "$1"; }
@@ -158,12 +163,17 @@ for spec in "${ALL_JOBS[@]}"; do
   read -r gmin gmed gmax <<< "$(stats "$a" 1)"; read -r qmin qmed qmax <<< "$(stats "$b" 1)"
   gcpu=$(stats "$a" 2 | awk '{print $2}'); qcpu=$(stats "$b" 2 | awk '{print $2}')
   grss=$(stats "$a" 3 | awk '{printf "%.0f", $3/1024}'); qrss=$(stats "$b" 3 | awk '{printf "%.0f", $3/1024}')
-  ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {printf "%.2f", (q > 0 ? g / q : 0)}')
-  net=$(awk -v g="$gmed" -v q="$qmed" -v gs="$GSTART" -v qs="$QSTART" 'BEGIN {printf "%.2f", (q - qs > 0 ? (g - gs) / (q - qs) : 0)}')
+  # A job qemu-img finishes in milliseconds (the empty 1 TiB disk) has no meaningful ratio.
+  ratio=$(awk -v g="$gmed" -v q="$qmed" 'BEGIN {if (q >= 0.05) printf "%.2f", g / q; else printf "-"}')
+  net=$(awk -v g="$gmed" -v q="$qmed" -v gs="$GSTART" -v qs="$QSTART" \
+    'BEGIN {if (q >= 0.05 && q - qs > 0) printf "%.2f", (g - gs) / (q - qs); else printf "-"}')
   # Compressing jobs: the output sizes, so that nobody wins by compressing less.
   sizes="-"
   if [ "$kind" = compress ]; then
     sizes=$(stat -c %s "$ours" "$theirs" | awk '{m[NR] = $1 / 1048576} END {printf "%.1f / %.1f", m[1], m[2]}')
+  elif [ "$kind" = sparse ]; then
+    # What the empty disk's output occupies on disk (a raw one is 1 TiB long and all hole).
+    sizes=$(du -B1 "$ours" "$theirs" | awk '{m[NR] = $1 / 1048576} END {printf "%.2f / %.2f allocated", m[1], m[2]}')
   fi
   echo "| $name | $gmin / $gmed / $gmax | $qmin / $qmed / $qmax | $gcpu / $qcpu | $grss / $qrss | **$ratio** | $net | $sizes | $load0-$(cut -d' ' -f1 /proc/loadavg) |" >> "$RESULTS"
   rm -f "$a" "$b" "$ours" "$theirs"

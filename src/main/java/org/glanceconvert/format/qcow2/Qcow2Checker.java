@@ -259,19 +259,8 @@ final class Qcow2Checker {
         }
         long bytes = s.l1Size * 8;
         String what = "L1 table of snapshot " + s.index + " at " + s.l1Offset;
-        if (!g.clusterAligned(s.l1Offset) || s.l1Offset < g.clusterSize || bytes > g.fileSize
-                || s.l1Offset > g.fileSize - bytes) {
-            problem(Check.QCOW2_L1_TABLE, what + " (" + bytes + " bytes) is misaligned, in the header or past"
-                    + " the end of the file");
-            return;
-        }
-        try {
-            limits.checkTableBytes(what, bytes);
-        } catch (ImageFormatException e) {
-            problems.add(Finding.of(e));
-            return;
-        }
-        if (mark(s.l1Offset, bytes, Role.METADATA, 1, what)) {
+        if (!tablePlaced(s.l1Offset, bytes, what + " (" + bytes + " bytes)", Check.QCOW2_L1_TABLE)
+                || mark(s.l1Offset, bytes, Role.METADATA, 1, what)) {
             return; // shares clusters with other metadata: reported, and not walked twice
         }
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(bytes, TABLE_CHUNK_ENTRIES * 8L));
@@ -293,6 +282,25 @@ final class Qcow2Checker {
             }
             done += n;
         }
+    }
+
+    /**
+     * True when a table of {@code bytes} at {@code offset} is cluster-aligned, after the header,
+     * inside the file and within the table limit; otherwise reports {@code described} under
+     * {@code check} (or the limit's own finding) and answers false.
+     */
+    private boolean tablePlaced(long offset, long bytes, String described, Check check) {
+        if (!g.clusterAligned(offset) || offset < g.clusterSize || bytes > g.fileSize || offset > g.fileSize - bytes) {
+            problem(check, described + " is misaligned, in the header or past the end of the file");
+            return false;
+        }
+        try {
+            limits.checkTableBytes(described, bytes);
+        } catch (ImageFormatException e) {
+            problems.add(Finding.of(e));
+            return false;
+        }
+        return true;
     }
 
     private void markBitmaps() throws IOException {
@@ -329,17 +337,8 @@ final class Qcow2Checker {
     private void markBitmapTable(long index, long offset, long entries) throws IOException {
         long bytes = entries * 8;
         String what = "table of bitmap " + index + " at " + offset;
-        if (!g.clusterAligned(offset) || offset < g.clusterSize || bytes > g.fileSize || offset > g.fileSize - bytes) {
-            problem(Check.QCOW2_EXTENSION, what + " is misaligned, in the header or past the end of the file");
-            return;
-        }
-        try {
-            limits.checkTableBytes(what, bytes);
-        } catch (ImageFormatException e) {
-            problems.add(Finding.of(e));
-            return;
-        }
-        if (entries == 0 || mark(offset, bytes, Role.METADATA, 1, what)) {
+        if (!tablePlaced(offset, bytes, what, Check.QCOW2_EXTENSION)
+                || entries == 0 || mark(offset, bytes, Role.METADATA, 1, what)) {
             return;
         }
         byte[] table = SourceReads.readBytes(source, offset, (int) bytes, what);

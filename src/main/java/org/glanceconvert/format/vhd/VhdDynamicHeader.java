@@ -10,7 +10,7 @@ import java.util.List;
  * The 1024-byte dynamic disk header ("cxsparse", big-endian) of dynamic and differencing disks:
  * where the BAT is, how many entries it has, the block size, and the parent of a differencing disk.
  */
-public final class VhdDynamicHeader {
+public final class VhdDynamicHeader extends ChecksummedStructure {
     public static final int SIZE = 1024;
     public static final byte[] COOKIE = "cxsparse".getBytes(StandardCharsets.US_ASCII);
     public static final int CHECKSUM_OFFSET = 36;
@@ -24,10 +24,8 @@ public final class VhdDynamicHeader {
     public record ParentLocator(String platformCode, long dataSpace, long dataLength, long dataOffset) {
     }
 
-    private final byte[] bytes;
-
     private VhdDynamicHeader(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes, CHECKSUM_OFFSET);
     }
 
     /** The header of a disk without parent: BAT at {@code batOffset}, {@code entries} blocks of {@code blockSize}. */
@@ -64,10 +62,6 @@ public final class VhdDynamicHeader {
         return new VhdDynamicHeader(raw.clone());
     }
 
-    private ByteBuffer be() {
-        return ByteBuffer.wrap(bytes);
-    }
-
     /** Absolute offset of the BAT. */
     public long tableOffset() {
         return be().getLong(16);
@@ -84,18 +78,6 @@ public final class VhdDynamicHeader {
     /** Bytes of virtual disk per block (2 MiB by default; a power of two). */
     public long blockSize() {
         return be().getInt(32) & 0xffffffffL;
-    }
-
-    public int storedChecksum() {
-        return be().getInt(CHECKSUM_OFFSET);
-    }
-
-    public int computedChecksum() {
-        return VhdChecksum.compute(bytes, 0, SIZE, CHECKSUM_OFFSET);
-    }
-
-    public boolean checksumValid() {
-        return storedChecksum() == computedChecksum();
     }
 
     /** Bytes of the sector bitmap in front of each block: one bit per sector, padded to a sector. */

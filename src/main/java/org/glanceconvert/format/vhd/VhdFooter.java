@@ -9,7 +9,7 @@ import java.util.Set;
  * The 512-byte hard disk footer every VHD carries (big-endian): at the end of the file, and for
  * dynamic and differencing disks also a copy at offset 0.
  */
-public final class VhdFooter {
+public final class VhdFooter extends ChecksummedStructure {
     public static final int SIZE = 512;
     /** Some tools write the footer without its last (reserved) byte. */
     public static final int SHORT_SIZE = 511;
@@ -80,10 +80,8 @@ public final class VhdFooter {
         }
     }
 
-    private final byte[] bytes;
-
     private VhdFooter(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes, CHECKSUM_OFFSET);
     }
 
     /**
@@ -166,10 +164,6 @@ public final class VhdFooter {
         return new VhdFooter(Arrays.copyOf(raw, SIZE));
     }
 
-    private ByteBuffer be() {
-        return ByteBuffer.wrap(bytes);
-    }
-
     public long features() {
         return be().getInt(8) & 0xffffffffL;
     }
@@ -215,18 +209,6 @@ public final class VhdFooter {
     /** The disk type, or null when the field holds a reserved or unknown value. */
     public DiskType diskType() {
         return DiskType.of(diskTypeCode());
-    }
-
-    public int storedChecksum() {
-        return be().getInt(CHECKSUM_OFFSET);
-    }
-
-    public int computedChecksum() {
-        return VhdChecksum.compute(bytes, 0, SIZE, CHECKSUM_OFFSET);
-    }
-
-    public boolean checksumValid() {
-        return storedChecksum() == computedChecksum();
     }
 
     /** Sectors described by the CHS geometry. */
