@@ -15,11 +15,10 @@ import org.glanceconvert.image.VirtualDisk;
  * all zero is never written (the file keeps a hole there), and a block is placed the first time
  * data is found in it, so a block holding only zeros is never allocated.
  *
- * <p>The workers write the data themselves, with positional writes at its final place, so that
- * no single sink thread has to read, scan and copy: while one worker writes (one at a time,
- * {@link SerialFileWrites}: the file system allows no more), the others read and scan their
- * next chunks. Only the placement of new blocks is done in disk order (in the chunks' turns); a
- * disk copied in place needs no order at all.
+ * <p>The workers write the data themselves, with positional writes at its final place, so the
+ * kernel's copies into the page cache (most of a conversion's CPU) run on every core rather
+ * than on one writing thread. Only the placement of new blocks is done in disk order (in the
+ * chunks' turns); a disk copied in place needs no order at all.
  */
 public final class BlockCopier {
     /** Hole granularity: the block size of the usual file systems, and QEMU's default {@code -S}. */
@@ -76,23 +75,22 @@ public final class BlockCopier {
             runs.add(last);
         }
 
-        void write(Chunk chunk, SerialFileWrites out) throws IOException {
+        void write(Chunk chunk, FileChannel out) throws IOException {
             ByteBuffer data = chunk.data();
             for (long[] run : runs) {
-                out.write(data.slice((int) (run[0] - chunk.start()), (int) run[2]), run[1]);
+                ChannelWrites.writeFully(out, data.slice((int) (run[0] - chunk.start()), (int) run[2]), run[1]);
             }
         }
     }
 
     /** Copies every stored byte of {@code source} into {@code out}; reports progress per chunk. */
-    public void copy(VirtualDisk source, FileChannel file, int threads, WriteProgress progress) throws IOException {
+    public void copy(VirtualDisk source, FileChannel out, int threads, WriteProgress progress) throws IOException {
         currentBlock = -1;
-        SerialFileWrites out = new SerialFileWrites(file);
         long base = inPlace ? placement.place(0) : 0;
         ChunkPipeline pipeline = new ChunkPipeline(source, ChunkPipeline.Settings.of(GRANULE, threads, true));
         pipeline.run(() -> chunk -> {
             if (inPlace) {
-                chunk.forEachDataRun(blockSize, (start, bytes) -> out.write(bytes, base + start));
+                chunk.forEachDataRun(blockSize, (start, bytes) -> ChannelWrites.writeFully(out, bytes, base + start));
                 return null;
             }
             Writes writes = new Writes();

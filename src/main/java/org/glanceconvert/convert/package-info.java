@@ -31,11 +31,9 @@
  * so memory does not grow with the image. A chunk's buffer is reused after the sink returns.
  *
  * <p>An encoder may also write the chunk itself, at its final place in an output file
- * (positional writes are thread-safe; {@link org.glanceconvert.convert.SerialFileWrites} makes the
- * waiting ones sleep rather than spin in the kernel), so that a worker's reading and scanning
- * overlap another's write instead of queueing behind one sink thread. What must see the chunks
- * in disk order (choosing where their data goes) it does inside
- * {@link org.glanceconvert.convert.Chunk#inTurn}: turns are
+ * (positional writes are thread-safe), so the kernel's copies into the page cache run on every
+ * worker instead of the one sink thread. What must see the chunks in disk order (choosing where
+ * their data goes) it does inside {@link org.glanceconvert.convert.Chunk#inTurn}: turns are
  * taken in disk order, one at a time, while reading, scanning and writing overlap. Stream
  * output never does this: it is written by the sink, strictly in order.
  *

@@ -8,7 +8,6 @@ import org.glanceconvert.convert.ChannelWrites;
 import org.glanceconvert.convert.Chunk;
 import org.glanceconvert.convert.ChunkPipeline;
 import org.glanceconvert.convert.EncodedChunk;
-import org.glanceconvert.convert.SerialFileWrites;
 import org.glanceconvert.convert.WriteBatch;
 import org.glanceconvert.format.WriteProgress;
 import org.glanceconvert.image.VirtualDisk;
@@ -29,7 +28,6 @@ final class Qcow2FileWriter {
     private final Qcow2WriteSettings settings;
     private final VirtualDisk source;
     private final FileChannel out;
-    private final SerialFileWrites dataWrites;
     private final int threads;
     private final int clusterBits;
     private final Qcow2HostAllocator allocator;
@@ -43,7 +41,6 @@ final class Qcow2FileWriter {
         this.settings = settings;
         this.source = source;
         this.out = out;
-        this.dataWrites = new SerialFileWrites(out);
         this.threads = threads;
         this.clusterBits = settings.clusterBits();
         this.allocator = new Qcow2HostAllocator(out, settings);
@@ -93,8 +90,7 @@ final class Qcow2FileWriter {
     /**
      * Runs on a pipeline worker: gives the chunk's data clusters their host clusters in the
      * chunk's turn (clusters are allocated in disk order, with the L2 tables and refcounts that
-     * go with them), then writes them at those places outside it, so that one worker's write
-     * overlaps the others' reading and scanning.
+     * go with them), then writes them at those places outside it, so the workers' writes overlap.
      * Clusters that follow each other in the chunk get consecutive host clusters: one write each run.
      */
     private Object writePlain(Chunk chunk) throws IOException {
@@ -126,7 +122,7 @@ final class Qcow2FileWriter {
         });
         for (int r = 0; r < count[0]; r++) {
             int first = (int) runs[2 * r];
-            dataWrites.write(chunk.granules(first, first + lengths[r]), runs[2 * r + 1]);
+            ChannelWrites.writeFully(out, chunk.granules(first, first + lengths[r]), runs[2 * r + 1]);
         }
         return null;
     }
