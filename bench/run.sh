@@ -142,13 +142,14 @@ for spec in "${ALL_JOBS[@]}"; do
   if [ -n "$JOBS" ] && [[ ",$JOBS," != *",$name,"* ]]; then continue; fi
   ours="$DIR/out-gc.$tfmt"; theirs="$DIR/out-qemu.$tfmt"
   a=$(mktemp); b=$(mktemp)
+  # Before every run: the tool's previous output is deleted and flushed, so its writeback is not
+  # billed to this run; the source is read once, as the guest's memory manager pages out cold
+  # page cache and a run that found half its source evicted measured the disk, not the program.
+  fresh() { rm -f "$1"; cat "$IMG/$src" >/dev/null; sync; }
   # shellcheck disable=SC2086
-  # The previous output is deleted and flushed first, so its writeback is not billed to the next run.
-  # The source is read once before every run: the guest's memory manager pages out cold page
-  # cache, and a run that found half its source evicted measured the disk, not the program.
-  run_gc() { rm -f "$ours"; cat "$IMG/$src" >/dev/null; sync; timed "$1" $GC convert -f "$sfmt" -O "$tfmt" $extra "$IMG/$src" "$ours"; }
+  run_gc() { fresh "$ours"; timed "$1" $GC convert -f "$sfmt" -O "$tfmt" $extra "$IMG/$src" "$ours"; }
   # shellcheck disable=SC2086
-  run_qemu() { rm -f "$theirs"; cat "$IMG/$src" >/dev/null; sync; timed "$1" qemu-img convert -f "$(qemu_fmt "$sfmt")" -O "$(qemu_fmt "$tfmt")" $extra "$IMG/$src" "$theirs"; }
+  run_qemu() { fresh "$theirs"; timed "$1" qemu-img convert -f "$(qemu_fmt "$sfmt")" -O "$(qemu_fmt "$tfmt")" $extra "$IMG/$src" "$theirs"; }
   load0=$(cut -d' ' -f1 /proc/loadavg)
   echo "== $name ($kind): warm-up" >&2
   run_gc /dev/null && run_qemu /dev/null || { status=1; continue; }

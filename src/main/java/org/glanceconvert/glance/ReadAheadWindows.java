@@ -11,9 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Read-ahead for large sequential reads of a remote image: a large read (an eighth of a window or
- * more) near the end of a recent large read fetches the rest of its aligned window (e.g. 8 MiB) in one request and keeps it, so
- * the next reads, also those of other threads, are served from memory. At most {@code maxWindows}
+ * Read-ahead for large sequential reads of a remote image: a large read (an eighth of a window
+ * or more) near the end of a recent large read fetches the rest of its aligned window (e.g.
+ * 8 MiB) in one request and keeps it, so the next reads, also those of other threads, are served
+ * from memory. At most {@code maxWindows}
  * windows exist at once, fetched or in flight, so memory is bounded by
  * {@code maxWindows * windowSize}; readers of a window that is being fetched wait for that one
  * fetch. Reads that are not near a recent read (tables, scattered clusters) are not served here.
