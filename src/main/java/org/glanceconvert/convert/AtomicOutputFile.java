@@ -1,5 +1,6 @@
 package org.glanceconvert.convert;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -34,8 +35,16 @@ public final class AtomicOutputFile implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
-    /** Creates a new empty temporary file beside {@code destination}. */
+    /** Creates a new empty temporary file beside {@code destination}, written through the page cache. */
     public static AtomicOutputFile create(Path destination) throws IOException {
+        return create(destination, WriteCache.WRITEBACK);
+    }
+
+    /**
+     * Creates a new empty temporary file beside {@code destination} whose bulk data reaches the
+     * disk as {@code cache} says.
+     */
+    public static AtomicOutputFile create(Path destination, WriteCache cache) throws IOException {
         Path absolute = destination.toAbsolutePath();
         Path dir = absolute.getParent();
         String name = absolute.getFileName().toString();
@@ -46,6 +55,13 @@ public final class AtomicOutputFile implements AutoCloseable {
             try {
                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         StandardOpenOption.READ);
+                try {
+                    ch = withDirectIo(temp, ch, cache);
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    Files.deleteIfExists(temp);
+                    throw e;
+                }
                 return new AtomicOutputFile(absolute, temp, ch);
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 10) {
@@ -53,6 +69,28 @@ public final class AtomicOutputFile implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The file as a channel that may send aligned bulk writes around the page cache; as is when
+     * {@code cache} is {@link WriteCache#WRITEBACK}, or {@link WriteCache#AUTO} on a file system
+     * without direct I/O. {@link WriteCache#NONE} there is an error.
+     */
+    private static FileChannel withDirectIo(Path file, FileChannel channel, WriteCache cache) throws IOException {
+        if (cache == WriteCache.WRITEBACK) {
+            return channel;
+        }
+        FileChannel direct;
+        try {
+            direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            if (cache == WriteCache.NONE) {
+                throw new IOException("the file system of " + file.getParent() + " does not support direct I/O"
+                        + " (-t none): " + e.getMessage(), e);
+            }
+            return channel;
+        }
+        return new DirectIoFileChannel(channel, direct, Math.toIntExact(Files.getFileStore(file).getBlockSize()), cache);
     }
 
     public FileChannel channel() {

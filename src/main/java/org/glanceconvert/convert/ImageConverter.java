@@ -21,15 +21,17 @@ public final class ImageConverter {
     private final DiskFormatWriter writer;
     private final WriteOptions options;
     private final boolean durable;
+    private final WriteCache cache;
 
     public ImageConverter(DiskFormatWriter writer, WriteOptions options) {
-        this(writer, options, false);
+        this(writer, options, false, WriteCache.AUTO);
     }
 
-    private ImageConverter(DiskFormatWriter writer, WriteOptions options, boolean durable) {
+    private ImageConverter(DiskFormatWriter writer, WriteOptions options, boolean durable, WriteCache cache) {
         this.writer = writer;
         this.options = options;
         this.durable = durable;
+        this.cache = cache;
     }
 
     /**
@@ -37,7 +39,12 @@ public final class ImageConverter {
      * must survive a power loss (the default, like QEMU, leaves that to the page cache).
      */
     public ImageConverter durable(boolean value) {
-        return new ImageConverter(writer, options, value);
+        return new ImageConverter(writer, options, value, cache);
+    }
+
+    /** A converter whose file output's bulk data reaches the disk as {@code value} says (default auto). */
+    public ImageConverter writeCache(WriteCache value) {
+        return new ImageConverter(writer, options, durable, value);
     }
 
     /** Refuses unknown options and sources beyond the output format's limits, before any write. */
@@ -69,7 +76,7 @@ public final class ImageConverter {
         long started = System.nanoTime();
         CountingDisk counting = new CountingDisk(source);
         long length;
-        try (AtomicOutputFile out = AtomicOutputFile.create(destination)) {
+        try (AtomicOutputFile out = AtomicOutputFile.create(destination, cache)) {
             writer.write(counting, out.channel(), options, progress);
             length = out.channel().size();
             out.commit(durable);

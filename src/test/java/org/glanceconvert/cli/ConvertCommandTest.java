@@ -134,6 +134,10 @@ class ConvertCommandTest {
                 "DST is SRC");
         assertEquals(2, CliRunner.run("convert", "--threads", "0", "-O", "raw", source.toString(),
                 dir.resolve("x").toString()).exitCode(), "no threads");
+        CliRunner.Outcome cache = CliRunner.run("convert", "-t", "directsync", "-O", "raw", source.toString(),
+                dir.resolve("x").toString());
+        assertEquals(2, cache.exitCode(), "unknown -t");
+        assertTrue(cache.err().contains("known: auto, writeback, none"), cache.err());
         assertFalse(Files.exists(dir.resolve("x")));
     }
 

@@ -17,6 +17,7 @@ import org.glanceconvert.image.Limits;
 import org.glanceconvert.testing.QemuImg;
 import org.glanceconvert.testing.TestImages;
 import org.glanceconvert.testing.WriterFixtures;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +107,8 @@ class ConversionMatrixTest {
         real("hfsplus.raw", "raw");
         real("iso9660.raw", "raw");
         assertEquals(INPUT_NAMES, List.copyOf(inputs.keySet()));
+        inputs.put("raw-64M", new Input(TestImages.patternedRaw(dir.resolve("patterned-64M.raw"), 64 * Limits.MiB
+                + 3 * 512, 6), "raw"));
     }
 
     private static void qemu(String name, Path raw, String format, String options, String... extra)
@@ -143,11 +146,36 @@ class ConversionMatrixTest {
     @ParameterizedTest(name = "{0} -> {1} ({2})")
     @MethodSource("cases")
     void convertsAndQemuAgrees(String inputName, String outputName, String destination) throws IOException {
+        convertAndJudge(inputName, outputName, destination);
+    }
+
+    /**
+     * Every way of writing a file's data gives the same image: through the page cache, with direct
+     * I/O, and both mixed in one file (auto probes the first 16 MiB direct, so the 64 MiB input
+     * has data written both ways), for every output that lays data out at aligned places.
+     */
+    @ParameterizedTest(name = "-t {0} -> {1}")
+    @MethodSource("cacheModes")
+    void everyCacheModeWritesTheSameImage(String cache, String outputName) throws IOException {
+        Assumptions.assumeTrue(!cache.equals("none") || TestImages.directIoSupported(dir),
+                "the temporary directory's file system has no direct I/O");
+        convertAndJudge("raw-64M", outputName, FILE, "-t", cache);
+    }
+
+    static Stream<Arguments> cacheModes() {
+        return Stream.of("auto", "writeback", "none").flatMap(cache -> Stream.of("raw", "qcow2", "vmdk-monolithicSparse",
+                "vhd-dynamic", "vhdx").map(output -> Arguments.of(cache, output)));
+    }
+
+    private void convertAndJudge(String inputName, String outputName, String destination, String... extra)
+            throws IOException {
         boolean toStandardOutput = STDOUT.equals(destination);
         Input input = inputs.get(inputName);
         Output output = OUTPUTS.get(outputName);
-        Path out = dir.resolve(inputName + "-to-" + outputName + (toStandardOutput ? "-stdout" : "") + ".out");
+        Path out = dir.resolve(inputName + "-to-" + outputName + (toStandardOutput ? "-stdout" : "")
+                + String.join("", extra) + ".out");
         List<String> args = new ArrayList<>(List.of("convert"));
+        args.addAll(List.of(extra));
         args.addAll(List.of(output.options()));
         args.add(input.file().toString());
         CliRunner.Outcome converted;

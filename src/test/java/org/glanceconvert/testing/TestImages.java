@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -24,6 +25,19 @@ import org.glanceconvert.inspect.Inspector;
 /** Disk contents with a known pattern of data, written zeros and holes, and ways to check them. */
 public final class TestImages {
     private TestImages() {
+    }
+
+    /** Whether files in {@code dir} can be opened with direct I/O ({@code O_DIRECT}). */
+    public static boolean directIoSupported(Path dir) throws IOException {
+        Path probe = Files.createTempFile(dir, "direct-io", ".probe");
+        try (FileChannel ignored = FileChannel.open(probe, StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            Files.delete(probe);
+        }
     }
 
     /**
