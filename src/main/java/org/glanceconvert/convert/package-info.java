@@ -50,5 +50,12 @@
  * Output helpers: {@link org.glanceconvert.convert.ChannelWrites} (complete writes, literal zeros
  * for streams) and {@link org.glanceconvert.convert.WriteBatch} (adjacent positional writes joined
  * into one gathering write).
+ *
+ * <p>Files are written through {@link org.glanceconvert.convert.AtomicOutputFile} (a temporary
+ * name, renamed when complete). Its channel is a
+ * {@link org.glanceconvert.convert.DirectIoFileChannel} unless the cache mode is
+ * {@link org.glanceconvert.convert.WriteCache#WRITEBACK}: the workers' aligned data writes go
+ * through the page cache or around it, as {@link org.glanceconvert.convert.WritePathChooser}
+ * measures faster; writers need not know.
  */
 package org.glanceconvert.convert;
