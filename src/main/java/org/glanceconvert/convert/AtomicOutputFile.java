@@ -35,11 +35,6 @@ public final class AtomicOutputFile implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
-    /** Creates a new empty temporary file beside {@code destination}, written through the page cache. */
-    public static AtomicOutputFile create(Path destination) throws IOException {
-        return create(destination, WriteCache.WRITEBACK);
-    }
-
     /**
      * Creates a new empty temporary file beside {@code destination} whose bulk data reaches the
      * disk as {@code cache} says.
@@ -80,17 +75,21 @@ public final class AtomicOutputFile implements AutoCloseable {
         if (cache == WriteCache.WRITEBACK) {
             return channel;
         }
-        FileChannel direct;
+        FileChannel direct = null;
         try {
             direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-        } catch (IOException | UnsupportedOperationException e) {
+            return new DirectIoFileChannel(channel, direct, Math.toIntExact(Files.getFileStore(file).getBlockSize()),
+                    cache);
+        } catch (IOException | RuntimeException e) {
+            if (direct != null) {
+                direct.close();
+            }
             if (cache == WriteCache.NONE) {
                 throw new IOException("the file system of " + file.getParent() + " does not support direct I/O"
                         + " (-t none): " + e.getMessage(), e);
             }
             return channel;
         }
-        return new DirectIoFileChannel(channel, direct, Math.toIntExact(Files.getFileStore(file).getBlockSize()), cache);
     }
 
     public FileChannel channel() {

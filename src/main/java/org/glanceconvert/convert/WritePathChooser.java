@@ -1,7 +1,8 @@
 package org.glanceconvert.convert;
 
-import org.slf4j.Logger;
+import org.glanceconvert.log.LogbackConfigurator;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Chooses, write by write, whether an output's aligned bulk data goes through the page cache or
@@ -26,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * write, so both paths are measured the same way under the same concurrency. Thread-safe.
  */
 final class WritePathChooser {
-    private static final Logger LOG = LoggerFactory.getLogger(WritePathChooser.class);
-
     static final long PROBE_BYTES = 16L << 20;
     static final long WINDOW_BYTES = 64L << 20;
     static final long WINDOW_NANOS = 100_000_000L;
@@ -73,8 +72,12 @@ final class WritePathChooser {
         slowWindows = buffered < directRate / 2 ? slowWindows + 1 : 0;
         if (slowWindows == 2) {
             directForGood = true;
-            LOG.debug("output: the page cache took {} MB/s, direct I/O {} MB/s; the rest goes direct",
-                    Math.round(buffered * 1000), Math.round(directRate * 1000));
+            // Asked first: a logger would initialise logback, a large part of a short command's start-up.
+            if (LogbackConfigurator.mayLog(Level.DEBUG)) {
+                LoggerFactory.getLogger(WritePathChooser.class).debug(
+                        "output: the page cache took {} MB/s, direct I/O {} MB/s; the rest goes direct",
+                        Math.round(buffered * 1000), Math.round(directRate * 1000));
+            }
         }
         windowBytes = 0;
         windowNanos = 0;
