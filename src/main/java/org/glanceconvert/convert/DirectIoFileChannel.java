@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code O_DIRECT}, as the {@link WritePathChooser} decides; every other call (headers, tables,
  * compressed clusters, gathering writes, reads, size, truncation) uses the ordinary descriptor.
  * Linux keeps the two coherent for one file: a direct write first writes back and drops the
- * cached pages of its range, and the writers never put tables and data in the same block.
+ * cached pages of its range, and a later cached write reads its page back from the disk
+ * ({@code DirectIoFileChannelTest} overwrites both ways in every order).
  */
 public final class DirectIoFileChannel extends FileChannel {
     private final FileChannel buffered;

@@ -4,7 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How an output file's bulk data reaches the disk; the names are those of qemu-img's {@code -t}.
+ * How an output file's bulk data reaches the disk, by the customary cache-mode names ({@code none}
+ * bypasses the page cache, {@code writeback} uses it).
  * Headers, tables and anything unaligned always go through the page cache.
  */
 public enum WriteCache {
@@ -14,7 +15,7 @@ public enum WriteCache {
      * cache on file systems without direct I/O.
      */
     AUTO,
-    /** Always through the page cache, like qemu-img's default. */
+    /** Always through the page cache. */
     WRITEBACK,
     /** Always with direct I/O ({@code O_DIRECT}); refused on file systems without it. */
     NONE;
